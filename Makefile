@@ -1,0 +1,75 @@
+# Trợ lý ảo TTHC Lạng Sơn — the two commands a newcomer needs are `make run` and `make test`.
+#
+# Two environments, both installed from lock files with uv:
+#   .venv/         app env    (Python >= 3.10): actions (rasa-sdk), FastAPI, SQLAlchemy 2, Telegram
+#   .venv-engine/  engine env (Python 3.10):    Rasa Open Source 3.6.21 + our Vietnamese NLU components
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+APP := .venv
+ENGINE := .venv-engine
+APP_STAMP := $(APP)/.installed
+ENGINE_STAMP := $(ENGINE)/.installed
+export UV_CACHE_DIR ?= $(HOME)/.cache/uv
+export UV_LINK_MODE ?= copy
+
+.PHONY: help install install-app install-engine check-python run test test-app bench lint eval-search clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+check-python:  ## Stop early, before installing anything, when Python 3.10 or 3.10+ is missing
+	@scripts/find-python310 >/dev/null
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: the app env needs Python >= 3.10 (set PYTHON=...)")'
+
+$(UV): | check-python
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(APP_STAMP): requirements/app.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(APP)
+	$(UV) pip sync --quiet --python $(APP)/bin/python requirements/app.lock
+	$(UV) pip install --quiet --python $(APP)/bin/python --no-deps -e .
+	touch $@
+
+$(ENGINE_STAMP): requirements/engine.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python "$$(scripts/find-python310)" $(ENGINE)
+	$(UV) pip sync --quiet --python $(ENGINE)/bin/python requirements/engine.lock
+	$(UV) pip install --quiet --python $(ENGINE)/bin/python --no-deps -e .
+	touch $@
+
+install-app: check-python $(APP_STAMP)  ## Create the app env (.venv)
+install-engine: check-python $(ENGINE_STAMP)  ## Create the engine env (.venv-engine)
+install: install-app install-engine  ## Create both environments
+
+lock:  ## Re-resolve the lock files (needs the package registry)
+	$(UV) pip compile -q pyproject.toml --extra dev --universal --python-version 3.10 --generate-hashes -o requirements/app.lock
+	$(UV) pip compile -q requirements/engine.in --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes -o requirements/engine.lock
+
+db: install-app  ## Migrate the database and seed the knowledge base (idempotent)
+	$(APP)/bin/trolyao db upgrade
+	$(APP)/bin/trolyao kb seed
+
+run: install db  ## Bring up the whole assistant (SQLite, embedded)
+	$(APP)/bin/trolyao run
+
+test: install  ## Run the whole test suite (SQLite and PostgreSQL)
+	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: install-app  ## ruff + mypy
+	$(APP)/bin/ruff check .
+	$(APP)/bin/ruff format --check .
+	$(APP)/bin/mypy
+
+bench: install  ## Benchmarks; figures go to docs/benchmarks.md
+	$(APP)/bin/trolyao bench search --procedures 10000
+
+eval-search: install-app  ## Evaluate procedure search on the dev set
+	$(APP)/bin/trolyao eval search tests/data/search_dev.jsonl
+
+clean:  ## Remove environments and local state
+	rm -rf $(APP) $(ENGINE) $(TOOLS) var

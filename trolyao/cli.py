@@ -1,0 +1,161 @@
+"""``trolyao``: operator tasks (database, knowledge base, search, evaluation, benchmarks)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from trolyao.errors import InvalidQuery, TroLyAoError
+
+
+def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from trolyao import migrate
+
+    migrate.upgrade()
+    print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    return 0
+
+
+def _cmd_kb_seed(args: argparse.Namespace) -> int:
+    from trolyao.db import session_scope
+    from trolyao.seed import seed_all
+
+    with session_scope() as session:
+        report = seed_all(session, overwrite=args.overwrite)
+    print(
+        f"Thủ tục: thêm {report.inserted}, cập nhật {report.updated}, giữ nguyên {report.unchanged};"
+        f" hồ sơ mẫu: thêm {report.dossiers_inserted}."
+    )
+    return 0
+
+
+def _search_json(text: str, limit: int) -> list[dict[str, object]]:
+    from trolyao.search import search_procedures
+    from trolyao.settings import get_settings
+
+    result = search_procedures(text, limit)
+    return [
+        {"code": hit.code, "name": hit.name, "score": hit.score}
+        for hit in result.good_hits(get_settings().search_threshold)
+    ]
+
+
+def _cmd_kb_search(args: argparse.Namespace) -> int:
+    queries = sys.stdin if args.text == "-" else [args.text]
+    status = 0
+    for raw in queries:
+        text = raw.rstrip("\n") if args.text == "-" else raw
+        try:
+            hits = _search_json(text, args.limit)
+        except InvalidQuery as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            hits, status = [], 2 if args.text != "-" else status
+        if args.json:
+            print(json.dumps(hits, ensure_ascii=False), flush=True)
+        elif not hits:
+            print("Không tìm thấy thủ tục phù hợp.")
+        else:
+            for hit in hits:
+                print(f"{hit['score']:.3f}  {hit['code'] or '-':10}  {hit['name']}")
+    return status
+
+
+def _cmd_eval_search(args: argparse.Namespace) -> int:
+    from trolyao.evaluation import evaluate, read_cases
+    from trolyao.search import get_search
+
+    search = get_search()
+
+    def rank(query: str) -> list[str]:
+        try:
+            return [hit.name for hit in search.search(query, 5).hits]
+        except InvalidQuery:
+            return []
+
+    report = evaluate(read_cases(Path(args.file)), rank)
+    print(f"{'form':14} {'n':>5} {'top1':>7} {'top3':>7} {'mrr':>7}")
+    rows = [("overall", report.overall)] + list(report.by_form.items())
+    for name, scores in rows:
+        print(f"{name:14} {scores.count:5d} {scores.top1:7.3f} {scores.top3:7.3f} {scores.mrr:7.3f}")
+    if args.show_misses:
+        for miss in report.misses:
+            print(json.dumps(miss, ensure_ascii=False))
+    if args.json:
+        print(json.dumps({"overall": report.overall.as_dict(),
+                          "by_form": {k: v.as_dict() for k, v in report.by_form.items()}}))
+    return 0
+
+
+def _cmd_bench_search(args: argparse.Namespace) -> int:
+    from trolyao.bench import run_search_benchmark
+
+    run_search_benchmark(args.procedures, args.queries, args.databases, Path(args.output))
+    return 0
+
+
+def _cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``trolyao`` command."""
+    parser = argparse.ArgumentParser(prog="trolyao", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="migrate the database to the latest schema").set_defaults(
+        func=_cmd_db_upgrade
+    )
+
+    kb = sub.add_parser("kb", help="knowledge base").add_subparsers(dest="kb_command", required=True)
+    seed = kb.add_parser("seed", help="load the seed procedures and demo dossiers (idempotent)")
+    seed.add_argument("--overwrite", action="store_true",
+                      help="also replace procedures that already exist (loses admins' edits)")
+    seed.set_defaults(func=_cmd_kb_seed)
+    search = kb.add_parser("search", help="search procedures ('-' reads one query per line)")
+    search.add_argument("text")
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=_cmd_kb_search)
+
+    ev = sub.add_parser("eval", help="evaluations").add_subparsers(dest="eval_command", required=True)
+    ev_search = ev.add_parser("search", help="top-1/top-3/MRR of search on a JSONL file")
+    ev_search.add_argument("file")
+    ev_search.add_argument("--show-misses", action="store_true")
+    ev_search.add_argument("--json", action="store_true")
+    ev_search.set_defaults(func=_cmd_eval_search)
+
+    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command",
+                                                                       required=True)
+    bench_search = bench.add_parser("search", help="search latency on synthetic procedures")
+    bench_search.add_argument("--procedures", type=int, default=10_000)
+    bench_search.add_argument("--queries", type=int, default=2_000)
+    bench_search.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    bench_search.add_argument("--output", default="var/bench/search.json")
+    bench_search.set_defaults(func=_cmd_bench_search)
+
+    api = sub.add_parser("api", help="serve the HTTP API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    api.set_defaults(func=_cmd_api)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``trolyao`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except TroLyAoError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Database engines and sessions; SQLite (embedded) or PostgreSQL from ``DATABASE_URL``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from trolyao.models import (
+    Document,
+    Fee,
+    KnowledgeBaseState,
+    LegalBasis,
+    Procedure,
+    SubmissionChannel,
+    utcnow,
+)
+from trolyao.settings import get_settings
+
+_KB_MODELS = (Procedure, SubmissionChannel, Fee, Document, LegalBasis)
+_engines: dict[str, Engine] = {}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for ``url``; for SQLite, create the folder and enable WAL and FKs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """Return the process's engine for ``url`` (default: the settings' URL), made once."""
+    settings = get_settings()
+    url = url or settings.database_url
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = make_engine(url, echo=settings.database_echo)
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests and shutdown)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """One session per unit of work: commit on success, roll back on error."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def current_revision(session: Session) -> int:
+    """Return the knowledge base's revision, which grows with every change."""
+    revision = session.scalar(select(KnowledgeBaseState.revision).where(KnowledgeBaseState.id == 1))
+    return int(revision or 0)
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_kb_revision(session: Session, _context: Any, _instances: Any) -> None:
+    """Advance the knowledge base's revision in the same transaction as any change to it."""
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, _KB_MODELS) for obj in changed):
+        session.execute(
+            update(KnowledgeBaseState)
+            .where(KnowledgeBaseState.id == 1)
+            .values(revision=KnowledgeBaseState.revision + 1, updated_at=utcnow())
+        )

@@ -1,0 +1,83 @@
+"""Reading and writing procedures and dossiers; the only module that writes SQL for them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Row, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from trolyao.errors import ProcedureNotFound
+from trolyao.models import Dossier, Procedure, SubmissionChannel
+
+_KEY_RE = re.compile(r"^[0-9a-z.\-]{1,200}$")
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """The fields of a procedure that the search index reads."""
+
+    id: int
+    code: str | None
+    slug: str
+    name: str
+    aliases: list[str]
+    field: str
+
+
+def get_procedure(session: Session, key: str) -> Procedure:
+    """Return the procedure whose national code or local key is ``key``, children loaded.
+
+    Raises:
+        ProcedureNotFound: no procedure has that code or key.
+    """
+    key = key.strip().lower()
+    if not _KEY_RE.match(key):
+        raise ProcedureNotFound(key[:50])
+    stmt = (
+        select(Procedure)
+        .where(or_(Procedure.code == key, Procedure.slug == key))
+        .options(
+            selectinload(Procedure.channels).selectinload(SubmissionChannel.fees),
+            selectinload(Procedure.documents),
+            selectinload(Procedure.legal_bases),
+        )
+    )
+    procedure = session.scalars(stmt).first()
+    if procedure is None:
+        raise ProcedureNotFound(key)
+    return procedure
+
+
+def find_procedure_id(session: Session, key: str) -> int | None:
+    """Return the id of the procedure with national code or local key ``key``, if any."""
+    stmt = select(Procedure.id).where(or_(Procedure.code == key, Procedure.slug == key))
+    return session.scalar(stmt)
+
+
+def index_rows(session: Session) -> list[IndexRow]:
+    """Return what the search index needs of every procedure in force."""
+    stmt = select(
+        Procedure.id,
+        Procedure.code,
+        Procedure.slug,
+        Procedure.name,
+        Procedure.aliases,
+        Procedure.field,
+    ).where(Procedure.validity == "dang_ap_dung")
+    rows: Sequence[Row[tuple[int, str | None, str, str, list[str], str]]] = session.execute(
+        stmt
+    ).all()
+    return [IndexRow(*row) for row in rows]
+
+
+def get_dossier(session: Session, receipt_code: str) -> Dossier | None:
+    """Return the dossier with ``receipt_code`` (case-insensitive), with its procedure."""
+    stmt = (
+        select(Dossier)
+        .where(Dossier.receipt_code == receipt_code.strip().upper())
+        .options(selectinload(Dossier.procedure))
+    )
+    return session.scalars(stmt).first()

@@ -1,0 +1,188 @@
+"""An in-memory inverted index over procedure names and aliases, scored by coverage.
+
+Each procedure contributes one *entry* per name and alias. A term's weight is its
+inverse document frequency. For a query, an entry's score combines how much of the
+query the entry explains and how much of the entry the query mentions (an F-measure
+over IDF weights), so a short alias said in full ("làm sổ đỏ") beats a long name that
+shares one common word. Scores lie in [0, 1]; the best entry of a procedure counts.
+
+Postings are numpy arrays, so a query touches only the entries that share a term
+with it; typos are mapped to the nearest index syllable with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from trolyao.repository import IndexRow
+from trolyao.search.text import NOT_TYPOS, content_tokens, terms_of
+
+NAME_WEIGHT = 1.0
+ALIAS_WEIGHT = 0.96
+CORRECTED_PENALTY = 0.7
+UNKNOWN_TOKEN_WEIGHT = 0.6
+BETA2 = 1.5  # > 1 favours recall of the entry (the entry said in full) over the query's
+_CODE_RE = re.compile(r"(?<![\d.])([1-9]\.\d{6})(?![\d.])")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked procedure."""
+
+    procedure_id: int
+    code: str | None
+    key: str
+    name: str
+    field: str
+    score: float
+
+
+@dataclass
+class SearchResult:
+    """Ranked procedures for one query.
+
+    Attributes:
+        hits: the best candidates, best first, whatever their score.
+        matched: whether the best candidate reaches the threshold.
+        ambiguous: whether the second is too close to the first to pick one.
+    """
+
+    hits: list[SearchHit]
+    matched: bool
+    ambiguous: bool
+    terms: list[str] = field(default_factory=list)
+
+    def good_hits(self, threshold: float) -> list[SearchHit]:
+        """Return the hits at or above ``threshold``."""
+        return [hit for hit in self.hits if hit.score >= threshold]
+
+
+class SearchIndex:
+    """An immutable index of procedures, built from :class:`IndexRow` objects."""
+
+    def __init__(self, rows: Iterable[IndexRow]) -> None:
+        self.rows: list[IndexRow] = list(rows)
+        self._by_code = {row.code: i for i, row in enumerate(self.rows) if row.code}
+        entry_terms: list[set[str]] = []
+        entry_doc: list[int] = []
+        entry_weight: list[float] = []
+        doc_freq: dict[str, int] = {}
+        for doc, row in enumerate(self.rows):
+            doc_terms: set[str] = set()
+            for text, weight in [(row.name, NAME_WEIGHT)] + [(a, ALIAS_WEIGHT) for a in row.aliases]:
+                terms = set(terms_of(content_tokens(text, query=False)))
+                if not terms:
+                    continue
+                entry_terms.append(terms)
+                entry_doc.append(doc)
+                entry_weight.append(weight)
+                doc_terms |= terms
+            for term in doc_terms:
+                doc_freq[term] = doc_freq.get(term, 0) + 1
+
+        n_docs = max(len(self.rows), 1)
+        self.idf = {
+            term: math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)) for term, df in doc_freq.items()
+        }
+        postings: dict[str, list[int]] = {}
+        totals = np.zeros(len(entry_terms))
+        for entry, terms in enumerate(entry_terms):
+            for term in terms:
+                postings.setdefault(term, []).append(entry)
+                totals[entry] += self.idf[term]
+        self._postings = {t: np.asarray(p, dtype=np.int64) for t, p in postings.items()}
+        self._entry_total = totals
+        self._entry_doc = np.asarray(entry_doc, dtype=np.int64)
+        self._entry_weight = np.asarray(entry_weight)
+        self.vocabulary = sorted(t for t in self.idf if "_" not in t)
+        self._joined = {t.replace("_", ""): t for t in self.idf if "_" in t}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _correct(self, token: str) -> tuple[list[str], bool]:
+        """Map an unknown token to index syllables: a joined pair, or the nearest typo."""
+        if token in self.idf or token in NOT_TYPOS or token.isdigit():
+            return [token], False
+        joined = self._joined.get(token)
+        if joined:
+            return joined.split("_"), True
+        if len(token) >= 4 and self.vocabulary:
+            max_distance = 1 if len(token) < 7 else 2
+            match = process.extractOne(
+                token, self.vocabulary, scorer=OSA.distance, score_cutoff=max_distance
+            )
+            if match is not None:
+                return [match[0]], True
+        return [token], False
+
+    def query_terms(self, text: str) -> dict[str, float]:
+        """Return the weighted terms of a query, typos corrected."""
+        tokens: list[str | None] = []
+        corrected: set[str] = set()
+        for token in content_tokens(text, query=True):
+            if token is None:
+                tokens.append(None)
+                continue
+            fixed, was_fixed = self._correct(token)
+            tokens.extend(fixed)
+            if was_fixed:
+                corrected.update(fixed)
+        weights: dict[str, float] = {}
+        for term in terms_of(tokens):
+            idf = self.idf.get(term)
+            if idf is None:
+                if "_" not in term:
+                    weights[term] = -UNKNOWN_TOKEN_WEIGHT  # counts against coverage only
+                continue
+            parts = term.split("_")
+            penalty = CORRECTED_PENALTY if corrected.intersection(parts) else 1.0
+            weights[term] = idf * penalty
+        return weights
+
+    def search(self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06,
+               threshold: float = 0.42) -> SearchResult:
+        """Rank procedures for ``text``; see the module docstring for the score."""
+        limit = max(1, min(limit, 50))
+        code_match = _CODE_RE.search(text)
+        if code_match and code_match.group(1) in self._by_code:
+            doc = self._by_code[code_match.group(1)]
+            return SearchResult([self._hit(doc, 1.0)], True, False, [code_match.group(1)])
+
+        weights = self.query_terms(text)
+        known = {t: w for t, w in weights.items() if w > 0}
+        if not known or not len(self._entry_doc):
+            return SearchResult([], False, False, sorted(weights))
+        query_total = sum(known.values()) + sum(-w for w in weights.values() if w < 0)
+        matched = np.zeros(len(self._entry_doc))
+        for term, weight in known.items():
+            # the entry holds the term at full IDF; a corrected query term counts less
+            matched[self._postings[term]] += weight
+        entries = np.flatnonzero(matched)
+        recall = matched[entries] / self._entry_total[entries]
+        precision = matched[entries] / query_total
+        f_score = (1 + BETA2) * precision * recall / (BETA2 * precision + recall)
+        scores = np.minimum(f_score * self._entry_weight[entries], 1.0)
+        doc_scores = np.zeros(len(self.rows))
+        np.maximum.at(doc_scores, self._entry_doc[entries], scores)
+
+        candidates = np.flatnonzero(doc_scores)
+        take = min(limit, len(candidates))
+        top = candidates[np.argpartition(-doc_scores[candidates], take - 1)[:take]]
+        order = sorted(top.tolist(), key=lambda d: (-doc_scores[d], self.rows[d].name))
+        hits = [self._hit(d, float(doc_scores[d])) for d in order]
+        best = hits[0].score
+        ambiguous = len(hits) > 1 and best - hits[1].score < ambiguity_margin
+        return SearchResult(hits, best >= threshold, ambiguous, sorted(known))
+
+    def _hit(self, doc: int, score: float) -> SearchHit:
+        row = self.rows[doc]
+        return SearchHit(row.id, row.code, row.code or row.slug, row.name, row.field,
+                         round(score, 4))

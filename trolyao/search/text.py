@@ -1,0 +1,98 @@
+"""From a chat message to search terms: folding, abbreviations, question words, bigrams.
+
+Vietnamese words are often two syllables ("hộ chiếu", "khai sinh"), so a text's terms
+are its syllables and its adjacent syllable pairs (``ho_chieu``). Question words and
+fillers ("cho hỏi", "thủ tục", "như thế nào", "bao nhiêu", "ạ") are not terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vntext import normalize_tokens
+
+# Folded phrases that ask *about* a procedure without naming it; longest first.
+_STOP_PHRASES_TEXT = """
+thu tuc hanh chinh; thu tuc; cach thuc; ho so; giay to; can chuan bi; chuan bi;
+nhu the nao; the nao; ra sao; lam sao; lam the nao; lam gi; bao gio; khi nao; luc nao;
+o dau; cho nao; noi nao; co quan nao; don vi nao; can gi; can nhung gi; gom nhung gi;
+nhung gi; bao gom; gom; mat bao lau; mat bao nhieu; mat may ngay; mat tien; mat phi;
+bao lau; bao nhieu ngay; may ngay; bao nhieu tien; bao nhieu; het bao nhieu;
+le phi; chi phi; phi; tien; thoi gian; thoi han; xu ly; giai quyet; nop o dau; nop;
+dieu kien; cac buoc; trinh tu; quy trinh; huong dan; truc tuyen; online; qua mang;
+dich vu cong; nhu the; tai sao; duoc khong; co duoc; co the; o nha; tai nha; hien nay; hien tai
+"""
+STOP_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (tuple(p.split()) for p in re.split(r"[;\n]", _STOP_PHRASES_TEXT) if p.strip()),
+        key=len,
+        reverse=True,
+    )
+)
+
+# Folded single tokens that never tell procedures apart. Folding merges words, so
+# "can" (căn cước / cần), "ban" (bản sao / bạn), "dang" (đăng ký / đang), "do" (sổ đỏ),
+# "tu" (tư pháp), "di" (di chúc), "ngoai" (nước ngoài) and "nha" (nhà ở) are not here;
+# CONTEXTUAL below drops the first three where they are the filler word.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a ah ak oi nhe nhi vay day thi la va hay hoac cua cho toi minh em anh chi ad admin
+    bot co khong duoc phai muon se da roi hoi xin vui long giup voi nao gi o nhieu lau may
+    ngay tien lam den ve ra vao nay kia nhung cac mot it rat qua nua cung biet
+    """.split()
+)
+# token -> the next tokens that make it a content word; with any other next token
+# (or none) it is a filler: "cần" in "cần mang gì", "bạn" in "bạn ơi", "đang" in "đang chờ".
+CONTEXTUAL: dict[str, frozenset[str]] = {
+    "can": frozenset({"cuoc"}),
+    "ban": frozenset({"sao", "chinh"}),
+    "dang": frozenset({"ky"}),
+}
+# Common chat words that are not typos of knowledge-base words.
+NOT_TYPOS: frozenset[str] = STOPWORDS | frozenset(
+    """
+    nguoi thoi gian xong chua tuan thang nam sang chieu toi hom qua mai nhanh cham
+    muon biet hoi giup cam on chao tam biet dung sai vang
+    """.split()
+)
+
+
+def _drop_stop_phrases(tokens: list[str]) -> list[str | None]:
+    """Replace stop phrases by ``None`` markers, which also break bigrams."""
+    out: list[str | None] = list(tokens)
+    i = 0
+    while i < len(tokens):
+        for phrase in STOP_PHRASES:
+            n = len(phrase)
+            if tuple(tokens[i : i + n]) == phrase:
+                out[i : i + n] = [None] * n
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def content_tokens(text: str, *, query: bool) -> list[str | None]:
+    """Return the folded tokens of ``text`` with ``None`` where a stop word or phrase was.
+
+    Stop phrases are removed from queries only; stop words from queries and documents alike.
+    """
+    tokens = normalize_tokens(text)
+    marked = _drop_stop_phrases(tokens) if query else list(tokens)
+    out: list[str | None] = []
+    for i, token in enumerate(marked):
+        if token is None or token in STOPWORDS:
+            out.append(None)
+            continue
+        allowed_next = CONTEXTUAL.get(token)
+        following = marked[i + 1] if i + 1 < len(marked) else None
+        out.append(None if allowed_next is not None and following not in allowed_next else token)
+    return out
+
+
+def terms_of(tokens: list[str | None]) -> list[str]:
+    """Return the unigram and adjacent-bigram terms of ``tokens`` (``None`` breaks pairs)."""
+    unigrams = [t for t in tokens if t]
+    bigrams = [f"{a}_{b}" for a, b in zip(tokens, tokens[1:]) if a and b]
+    return unigrams + bigrams

@@ -1,0 +1,42 @@
+"""Settings of the knowledge-base services, read from the environment and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """One settings object for the app env; every field can be set by an env variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'trolyao.db'}",
+        description="SQLAlchemy URL; SQLite under var/ by default, PostgreSQL in production.",
+    )
+    database_echo: bool = False
+    search_threshold: float = Field(default=0.42, ge=0.0, le=1.0)
+    search_ambiguity_margin: float = Field(default=0.06, ge=0.0, le=1.0)
+    portal_url: str = "https://dichvucong.gov.vn"
+    provincial_portal_url: str = "https://dichvucong.langson.gov.vn"
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_postgres_driver(cls, value: str) -> str:
+        # A plain postgresql:// URL means psycopg 3, the driver installed in the app env.
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

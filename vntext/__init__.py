@@ -1,0 +1,24 @@
+"""Vietnamese text normalisation for the assistant (standard library only).
+
+The same functions serve the procedure search (app env) and the Rasa NLU
+components (engine env), so citizens typing with or without diacritics, or
+with the usual abbreviations, are understood the same way everywhere.
+"""
+
+from vntext.normalize import (
+    clean_text,
+    expand_abbreviations,
+    fold,
+    fold_tokens,
+    has_control_chars,
+    normalize_tokens,
+)
+
+__all__ = [
+    "clean_text",
+    "expand_abbreviations",
+    "fold",
+    "fold_tokens",
+    "has_control_chars",
+    "normalize_tokens",
+]

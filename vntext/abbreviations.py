@@ -1,0 +1,90 @@
+"""Abbreviations and spelling variants citizens type, keyed by their folded form.
+
+Keys and values are folded (no diacritics, lower case). A value of several words
+replaces the key token by those words. Ambiguous short forms are left out unless
+their administrative sense is by far the most common one in citizens' messages.
+"""
+
+ABBREVIATIONS: dict[str, str] = {
+    # identity documents
+    "cccd": "can cuoc cong dan",
+    "cmnd": "chung minh nhan dan",
+    "cmt": "chung minh nhan dan",
+    "cmtnd": "chung minh nhan dan",
+    "dddt": "dinh danh dien tu",
+    "hc": "ho chieu",
+    "pp": "ho chieu",
+    "passport": "ho chieu",
+    "visa": "thi thuc",
+    # driving and vehicles
+    "gplx": "giay phep lai xe",
+    "blx": "bang lai xe",
+    "dkx": "dang ky xe",
+    "bsx": "bien so xe",
+    # residence, civil status, justice
+    "hk": "ho khau",
+    "shk": "so ho khau",
+    "kt3": "tam tru",
+    "lltp": "ly lich tu phap",
+    "gks": "giay khai sinh",
+    "tthn": "tinh trang hon nhan",
+    "xnc": "xuat nhap canh",
+    # business, land, construction
+    "hkd": "ho kinh doanh",
+    "dkkd": "dang ky kinh doanh",
+    "gpkd": "giay phep kinh doanh",
+    "gcn": "giay chung nhan",
+    "gcnqsdd": "giay chung nhan quyen su dung dat",
+    "qsdd": "quyen su dung dat",
+    "sdd": "so do",
+    "gpxd": "giay phep xay dung",
+    # insurance and social
+    "bhyt": "bao hiem y te",
+    "bhxh": "bao hiem xa hoi",
+    # public administration
+    "dk": "dang ky",  # far more often "đăng ký" than "được" in these chats
+    "dky": "dang ky",
+    "tthc": "thu tuc hanh chinh",
+    "ubnd": "uy ban nhan dan",
+    "dvc": "dich vu cong",
+    "dvctt": "dich vu cong truc tuyen",
+    "hs": "ho so",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "stk": "so tai khoan",
+    "tk": "tai khoan",
+    "tg": "thoi gian",
+    "onl": "online",
+    # chat shorthand
+    "ko": "khong",
+    "k": "khong",
+    "kg": "khong",
+    "kh": "khong",
+    "hok": "khong",
+    "hong": "khong",
+    "bn": "bao nhieu",
+    "bnh": "bao nhieu",
+    "j": "gi",
+    "ji": "gi",
+    "dc": "duoc",
+    "ntn": "nhu the nao",
+    "ng": "nguoi",
+    "vs": "voi",
+    "mk": "minh",
+    "mik": "minh",
+    "ad": "admin",
+    "r": "roi",
+    "ak": "a",
+    "ah": "a",
+    "nhiu": "nhieu",
+    "bit": "biet",
+    "lm": "lam",
+    "ns": "noi",
+    "sanh": "sinh",
+    "thanks": "cam on",
+    "thank": "cam on",
+    "tks": "cam on",
+    "thx": "cam on",
+    "oke": "ok",
+    "okie": "ok",
+}

@@ -1,0 +1,70 @@
+"""Normalisation of Vietnamese chat text: cleaning, diacritic folding, abbreviations."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from vntext.abbreviations import ABBREVIATIONS
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_SPACE_RE = re.compile(r"\s+")
+# Characters that are invisible yet break matching: zero-width spaces and joiners,
+# the word joiner, the BOM, soft hyphens, bidi marks.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"),
+    None,
+)
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+_D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def has_control_chars(text: str) -> bool:
+    """Tell whether ``text`` holds control characters other than tab and newlines."""
+    return any(
+        unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text
+    )
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` in NFC with invisible characters removed and spaces collapsed.
+
+    Control characters become spaces. The letters themselves, diacritics included,
+    are kept: this is the form shown back to citizens and given to entity extraction.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip Vietnamese diacritics (``Đường`` -> ``duong``).
+
+    Both the old (``hoà``) and new (``hòa``) tone placements fold to the same string.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP).lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold_tokens(text: str) -> list[str]:
+    """Split ``text`` into folded word tokens, dropping punctuation and emoji."""
+    return _WORD_RE.findall(fold(clean_text(text)))
+
+
+def expand_abbreviations(tokens: Iterable[str]) -> list[str]:
+    """Replace abbreviations (``cccd``, ``gplx``, ``dk``, ``ko`` ...) by their words."""
+    out: list[str] = []
+    for token in tokens:
+        expansion = ABBREVIATIONS.get(token)
+        if expansion is None:
+            out.append(token)
+        else:
+            out.extend(expansion.split())
+    return out
+
+
+def normalize_tokens(text: str) -> list[str]:
+    """Fold ``text`` into tokens and expand abbreviations: the matching form of a message."""
+    return expand_abbreviations(fold_tokens(text))
