@@ -6,19 +6,23 @@ with the usual abbreviations, are understood the same way everywhere.
 """
 
 from vntext.normalize import (
+    accent_signature,
     clean_text,
     expand_abbreviations,
     fold,
     fold_tokens,
     has_control_chars,
     normalize_tokens,
+    surface_tokens,
 )
 
 __all__ = [
+    "accent_signature",
     "clean_text",
     "expand_abbreviations",
     "fold",
     "fold_tokens",
     "has_control_chars",
     "normalize_tokens",
+    "surface_tokens",
 ]

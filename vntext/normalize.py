@@ -65,6 +65,36 @@ def expand_abbreviations(tokens: Iterable[str]) -> list[str]:
     return out
 
 
+def accent_signature(word: str) -> str | None:
+    """Return the diacritics of ``word`` in a canonical order, or ``None`` when it has none.
+
+    The order ignores which vowel carries the tone, so ``hoà`` and ``hòa`` agree while
+    ``vàng`` and ``vắng`` (or ``cười`` and ``cưới``) differ.
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    marks = sorted(ch for ch in decomposed if unicodedata.combining(ch))
+    if "đ" in word.lower():
+        marks.append("đ")
+    return "".join(marks) or None
+
+
+def surface_tokens(text: str) -> list[tuple[str, str | None]]:
+    """Return ``(folded, accents)`` pairs: the matching form and the accents typed.
+
+    ``accents`` (see :func:`accent_signature`) is ``None`` for words typed without
+    diacritics, which may stand for any accented word, and for abbreviations' expansions.
+    """
+    out: list[tuple[str, str | None]] = []
+    for surface in _WORD_RE.findall(clean_text(text)):
+        folded = fold(surface)
+        expansion = ABBREVIATIONS.get(folded)
+        if expansion is not None:
+            out.extend((word, None) for word in expansion.split())
+        else:
+            out.append((folded, accent_signature(surface)))
+    return out
+
+
 def normalize_tokens(text: str) -> list[str]:
     """Fold ``text`` into tokens and expand abbreviations: the matching form of a message."""
     return expand_abbreviations(fold_tokens(text))

@@ -27,8 +27,12 @@ from trolyao.search.text import NOT_TYPOS, content_tokens, terms_of
 NAME_WEIGHT = 1.0
 ALIAS_WEIGHT = 0.96
 CORRECTED_PENALTY = 0.7
+ACCENT_MISMATCH_PENALTY = 0.25  # "vàng" typed, only "vắng" indexed: most likely another word
 UNKNOWN_TOKEN_WEIGHT = 0.6
 BETA2 = 1.5  # > 1 favours recall of the entry (the entry said in full) over the query's
+GENERIC_DOCS = 3
+GENERIC_RECALL = 0.75
+DOC_PRECISION_SHARE = 0.25  # part of the score from the query's coverage by the whole record
 _CODE_RE = re.compile(r"(?<![\d.])([1-9]\.\d{6})(?![\d.])")
 
 
@@ -74,10 +78,15 @@ class SearchIndex:
         entry_doc: list[int] = []
         entry_weight: list[float] = []
         doc_freq: dict[str, int] = {}
+        self._accents: dict[str, set[str | None]] = {}
         for doc, row in enumerate(self.rows):
             doc_terms: set[str] = set()
             for text, weight in [(row.name, NAME_WEIGHT)] + [(a, ALIAS_WEIGHT) for a in row.aliases]:
-                terms = set(terms_of(content_tokens(text, query=False)))
+                tokens = content_tokens(text, query=False)
+                for token in tokens:
+                    if token:
+                        self._accents.setdefault(token[0], set()).add(token[1])
+                terms = set(terms_of([t[0] if t else None for t in tokens]))
                 if not terms:
                     continue
                 entry_terms.append(terms)
@@ -91,6 +100,14 @@ class SearchIndex:
         self.idf = {
             term: math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)) for term, df in doc_freq.items()
         }
+        doc_postings: dict[str, list[int]] = {}
+        for entry_doc_index, terms in zip(entry_doc, entry_terms):
+            for term in terms:
+                docs = doc_postings.setdefault(term, [])
+                if not docs or docs[-1] != entry_doc_index:
+                    docs.append(entry_doc_index)
+        self._doc_postings = {t: np.unique(np.asarray(d, dtype=np.int64))
+                              for t, d in doc_postings.items()}
         postings: dict[str, list[int]] = {}
         totals = np.zeros(len(entry_terms))
         for entry, terms in enumerate(entry_terms):
@@ -124,27 +141,34 @@ class SearchIndex:
         return [token], False
 
     def query_terms(self, text: str) -> dict[str, float]:
-        """Return the weighted terms of a query, typos corrected."""
-        tokens: list[str | None] = []
-        corrected: set[str] = set()
+        """Return the weighted terms of a query, typos corrected.
+
+        Unknown words get a negative weight: they count against coverage only.
+        """
+        words: list[str | None] = []
+        penalties: dict[str, float] = {}
         for token in content_tokens(text, query=True):
             if token is None:
-                tokens.append(None)
+                words.append(None)
                 continue
-            fixed, was_fixed = self._correct(token)
-            tokens.extend(fixed)
+            folded, accents = token
+            fixed, was_fixed = self._correct(folded)
+            words.extend(fixed)
             if was_fixed:
-                corrected.update(fixed)
+                for word in fixed:
+                    penalties[word] = min(penalties.get(word, 1.0), CORRECTED_PENALTY)
+            elif accents is not None:
+                indexed = self._accents.get(folded)
+                if indexed and None not in indexed and accents not in indexed:
+                    penalties[folded] = min(penalties.get(folded, 1.0), ACCENT_MISMATCH_PENALTY)
         weights: dict[str, float] = {}
-        for term in terms_of(tokens):
+        for term in terms_of(words):
             idf = self.idf.get(term)
             if idf is None:
                 if "_" not in term:
-                    weights[term] = -UNKNOWN_TOKEN_WEIGHT  # counts against coverage only
+                    weights[term] = -UNKNOWN_TOKEN_WEIGHT
                 continue
-            parts = term.split("_")
-            penalty = CORRECTED_PENALTY if corrected.intersection(parts) else 1.0
-            weights[term] = idf * penalty
+            weights[term] = idf * min(penalties.get(part, 1.0) for part in term.split("_"))
         return weights
 
     def search(self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06,
@@ -162,9 +186,11 @@ class SearchIndex:
             return SearchResult([], False, False, sorted(weights))
         query_total = sum(known.values()) + sum(-w for w in weights.values() if w < 0)
         matched = np.zeros(len(self._entry_doc))
+        doc_matched = np.zeros(len(self.rows))
         for term, weight in known.items():
             # the entry holds the term at full IDF; a corrected query term counts less
             matched[self._postings[term]] += weight
+            doc_matched[self._doc_postings[term]] += weight
         entries = np.flatnonzero(matched)
         recall = matched[entries] / self._entry_total[entries]
         precision = matched[entries] / query_total
@@ -172,6 +198,10 @@ class SearchIndex:
         scores = np.minimum(f_score * self._entry_weight[entries], 1.0)
         doc_scores = np.zeros(len(self.rows))
         np.maximum.at(doc_scores, self._entry_doc[entries], scores)
+        doc_recall = np.zeros(len(self.rows))
+        np.maximum.at(doc_recall, self._entry_doc[entries], recall)
+        # Evidence spread over several names and aliases of one record also counts.
+        doc_scores *= (1 - DOC_PRECISION_SHARE) + DOC_PRECISION_SHARE * (doc_matched / query_total)
 
         candidates = np.flatnonzero(doc_scores)
         take = min(limit, len(candidates))
@@ -179,7 +209,10 @@ class SearchIndex:
         order = sorted(top.tolist(), key=lambda d: (-doc_scores[d], self.rows[d].name))
         hits = [self._hit(d, float(doc_scores[d])) for d in order]
         best = hits[0].score
-        ambiguous = len(hits) > 1 and best - hits[1].score < ambiguity_margin
+        # Generic ("đăng ký", "xe"): several records hold every query term, none says it in full.
+        covering = int(np.count_nonzero(doc_matched >= 0.999 * sum(known.values())))
+        generic = covering >= GENERIC_DOCS and doc_recall[order[0]] < GENERIC_RECALL
+        ambiguous = (len(hits) > 1 and best - hits[1].score < ambiguity_margin) or generic
         return SearchResult(hits, best >= threshold, ambiguous, sorted(known))
 
     def _hit(self, doc: int, score: float) -> SearchHit:

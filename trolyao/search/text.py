@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from vntext import normalize_tokens
+from vntext import surface_tokens
 
 # Folded phrases that ask *about* a procedure without naming it; longest first.
 _STOP_PHRASES_TEXT = """
@@ -57,14 +57,19 @@ NOT_TYPOS: frozenset[str] = STOPWORDS | frozenset(
 )
 
 
-def _drop_stop_phrases(tokens: list[str]) -> list[str | None]:
+Token = tuple[str, "str | None"]
+"""A folded word and its accent signature (``None`` when typed without diacritics)."""
+
+
+def _drop_stop_phrases(tokens: list[Token]) -> list[Token | None]:
     """Replace stop phrases by ``None`` markers, which also break bigrams."""
-    out: list[str | None] = list(tokens)
+    folded = [t[0] for t in tokens]
+    out: list[Token | None] = list(tokens)
     i = 0
     while i < len(tokens):
         for phrase in STOP_PHRASES:
             n = len(phrase)
-            if tuple(tokens[i : i + n]) == phrase:
+            if tuple(folded[i : i + n]) == phrase:
                 out[i : i + n] = [None] * n
                 i += n
                 break
@@ -73,26 +78,29 @@ def _drop_stop_phrases(tokens: list[str]) -> list[str | None]:
     return out
 
 
-def content_tokens(text: str, *, query: bool) -> list[str | None]:
-    """Return the folded tokens of ``text`` with ``None`` where a stop word or phrase was.
+def content_tokens(text: str, *, query: bool) -> list[Token | None]:
+    """Return the tokens of ``text`` with ``None`` where a stop word or phrase was.
 
     Stop phrases are removed from queries only; stop words from queries and documents alike.
     """
-    tokens = normalize_tokens(text)
+    tokens = surface_tokens(text)
     marked = _drop_stop_phrases(tokens) if query else list(tokens)
-    out: list[str | None] = []
+    out: list[Token | None] = []
     for i, token in enumerate(marked):
-        if token is None or token in STOPWORDS:
+        if token is None or token[0] in STOPWORDS:
             out.append(None)
             continue
-        allowed_next = CONTEXTUAL.get(token)
+        allowed_next = CONTEXTUAL.get(token[0])
         following = marked[i + 1] if i + 1 < len(marked) else None
-        out.append(None if allowed_next is not None and following not in allowed_next else token)
+        is_filler = allowed_next is not None and (
+            following is None or following[0] not in allowed_next
+        )
+        out.append(None if is_filler else token)
     return out
 
 
-def terms_of(tokens: list[str | None]) -> list[str]:
-    """Return the unigram and adjacent-bigram terms of ``tokens`` (``None`` breaks pairs)."""
-    unigrams = [t for t in tokens if t]
-    bigrams = [f"{a}_{b}" for a, b in zip(tokens, tokens[1:]) if a and b]
+def terms_of(words: list[str | None]) -> list[str]:
+    """Return the unigram and adjacent-bigram terms of ``words`` (``None`` breaks pairs)."""
+    unigrams = [w for w in words if w]
+    bigrams = [f"{a}_{b}" for a, b in zip(words, words[1:]) if a and b]
     return unigrams + bigrams

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): public procedure look-ups, health, and later chat and admin."""

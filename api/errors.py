@@ -1,0 +1,55 @@
+"""Mapping of domain errors to HTTP responses: clear messages, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from trolyao.errors import InvalidQuery, InvalidRecord, NotFound, TroLyAoError
+
+log = logging.getLogger(__name__)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn domain errors into 4xx JSON answers."""
+
+    @app.exception_handler(InvalidQuery)
+    async def _invalid_query(_request: Request, exc: InvalidQuery) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": exc.reason}, status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": "not_found"}, status_code=404)
+
+    @app.exception_handler(InvalidRecord)
+    async def _invalid_record(_request: Request, exc: InvalidRecord) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.message, "code": "invalid_record", "errors": exc.errors},
+            status_code=422,
+        )
+
+    @app.exception_handler(TroLyAoError)
+    async def _domain_error(_request: Request, exc: TroLyAoError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": "error"}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        return JSONResponse(
+            {"detail": "Yêu cầu không hợp lệ.", "code": "invalid_request", "errors": errors},
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": "Hệ thống đang gặp sự cố, vui lòng thử lại sau.", "code": "server_error"},
+            status_code=500,
+        )
