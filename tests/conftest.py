@@ -7,14 +7,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from trolyao import migrate
+from trolyao import dbadmin, migrate
 from trolyao.db import make_engine
+from trolyao.dbadmin import create_postgres_database
 from trolyao.seed import seed_all
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -23,34 +22,16 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def _create_postgres_database() -> str:
-    admin = make_url(POSTGRES_ADMIN_URL)
-    name = f"trolyao_test_{uuid.uuid4().hex[:12]}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(url: str) -> None:
-    admin = make_url(POSTGRES_ADMIN_URL)
-    name = make_url(url).database
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def new_database_url(backend: str, tmp_path: Path) -> str:
     """Create an empty database on ``backend`` and return its URL."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / f'test-{uuid.uuid4().hex[:8]}.db'}"
-    return _create_postgres_database()
+    return create_postgres_database(POSTGRES_ADMIN_URL, "trolyao_test")
 
 
 def drop_database(url: str) -> None:
     """Remove a database made by :func:`new_database_url`."""
-    if url.startswith("postgresql"):
-        _drop_postgres_database(url)
+    dbadmin.drop_database(url, POSTGRES_ADMIN_URL)
 
 
 def _migrated_seeded_engine(url: str) -> Engine:
@@ -62,7 +43,9 @@ def _migrated_seeded_engine(url: str) -> Engine:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def seeded_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated, seeded database shared by read-only tests, per backend."""
     url = new_database_url(request.param, tmp_path_factory.mktemp("db"))
     engine = _migrated_seeded_engine(url)

@@ -44,7 +44,12 @@ def test_top1_on_the_dev_set_stays_at_or_above_0_9(search: ProcedureSearch) -> N
 
 @pytest.mark.parametrize(
     "text",
-    ["thủ tục làm hộ chiếu", "thu tuc lam ho chieu", "THỦ TỤC LÀM HỘ CHIẾU", "Thu Tuc Lam Ho Chieu"],
+    [
+        "thủ tục làm hộ chiếu",
+        "thu tuc lam ho chieu",
+        "THỦ TỤC LÀM HỘ CHIẾU",
+        "Thu Tuc Lam Ho Chieu",
+    ],
 )
 def test_diacritics_and_case_are_ignored(search: ProcedureSearch, text: str) -> None:
     assert top(search, text) == "Cấp hộ chiếu phổ thông trong nước"
@@ -144,8 +149,14 @@ def test_close_candidates_are_flagged_ambiguous(search: ProcedureSearch) -> None
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("", "empty"), ("   \u200b ", "empty"), ("x" * 1001, "too_long"),
-     ("abc\x00", "control_characters"), ("😀🙏", "no_words"), ("?!...", "no_words")],
+    [
+        ("", "empty"),
+        ("   \u200b ", "empty"),
+        ("x" * 1001, "too_long"),
+        ("abc\x00", "control_characters"),
+        ("😀🙏", "no_words"),
+        ("?!...", "no_words"),
+    ],
 )
 def test_unsearchable_input_raises_a_clear_error(
     search: ProcedureSearch, text: str, reason: str

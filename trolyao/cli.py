@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +27,8 @@ def _cmd_kb_seed(args: argparse.Namespace) -> int:
     with session_scope() as session:
         report = seed_all(session, overwrite=args.overwrite)
     print(
-        f"Thủ tục: thêm {report.inserted}, cập nhật {report.updated}, giữ nguyên {report.unchanged};"
+        f"Thủ tục: thêm {report.inserted}, cập nhật {report.updated},"
+        f" giữ nguyên {report.unchanged};"
         f" hồ sơ mẫu: thêm {report.dossiers_inserted}."
     )
     return 0
@@ -75,24 +77,44 @@ def _cmd_eval_search(args: argparse.Namespace) -> int:
         except InvalidQuery:
             return []
 
-    report = evaluate(read_cases(Path(args.file)), rank)
+    try:
+        cases = read_cases(Path(args.file))
+    except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate(cases, rank)
     print(f"{'form':14} {'n':>5} {'top1':>7} {'top3':>7} {'mrr':>7}")
-    rows = [("overall", report.overall)] + list(report.by_form.items())
+    rows = [("overall", report.overall), *list(report.by_form.items())]
     for name, scores in rows:
-        print(f"{name:14} {scores.count:5d} {scores.top1:7.3f} {scores.top3:7.3f} {scores.mrr:7.3f}")
+        print(
+            f"{name:14} {scores.count:5d} {scores.top1:7.3f} {scores.top3:7.3f} {scores.mrr:7.3f}"
+        )
     if args.show_misses:
         for miss in report.misses:
             print(json.dumps(miss, ensure_ascii=False))
     if args.json:
-        print(json.dumps({"overall": report.overall.as_dict(),
-                          "by_form": {k: v.as_dict() for k, v in report.by_form.items()}}))
+        print(
+            json.dumps(
+                {
+                    "overall": report.overall.as_dict(),
+                    "by_form": {k: v.as_dict() for k, v in report.by_form.items()},
+                }
+            )
+        )
     return 0
 
 
 def _cmd_bench_search(args: argparse.Namespace) -> int:
     from trolyao.bench import run_search_benchmark
 
-    run_search_benchmark(args.procedures, args.queries, args.databases, Path(args.output))
+    run_search_benchmark(
+        args.procedures,
+        args.queries,
+        args.databases,
+        Path(args.output),
+        Path(args.queries_file),
+        args.postgres_url,
+    )
     return 0
 
 
@@ -100,8 +122,13 @@ def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
     # Room for a long query string, so that it gets our clear 422 rather than a bare 400.
-    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port,
-                h11_max_incomplete_event_size=256 * 1024)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        h11_max_incomplete_event_size=256 * 1024,
+    )
     return 0
 
 
@@ -115,10 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
         func=_cmd_db_upgrade
     )
 
-    kb = sub.add_parser("kb", help="knowledge base").add_subparsers(dest="kb_command", required=True)
+    kb = sub.add_parser("kb", help="knowledge base").add_subparsers(
+        dest="kb_command", required=True
+    )
     seed = kb.add_parser("seed", help="load the seed procedures and demo dossiers (idempotent)")
-    seed.add_argument("--overwrite", action="store_true",
-                      help="also replace procedures that already exist (loses admins' edits)")
+    seed.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="also replace procedures that already exist (loses admins' edits)",
+    )
     seed.set_defaults(func=_cmd_kb_seed)
     search = kb.add_parser("search", help="search procedures ('-' reads one query per line)")
     search.add_argument("text")
@@ -126,20 +158,31 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=_cmd_kb_search)
 
-    ev = sub.add_parser("eval", help="evaluations").add_subparsers(dest="eval_command", required=True)
+    ev = sub.add_parser("eval", help="evaluations").add_subparsers(
+        dest="eval_command", required=True
+    )
     ev_search = ev.add_parser("search", help="top-1/top-3/MRR of search on a JSONL file")
     ev_search.add_argument("file")
     ev_search.add_argument("--show-misses", action="store_true")
     ev_search.add_argument("--json", action="store_true")
     ev_search.set_defaults(func=_cmd_eval_search)
 
-    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command",
-                                                                       required=True)
+    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(
+        dest="bench_command", required=True
+    )
     bench_search = bench.add_parser("search", help="search latency on synthetic procedures")
     bench_search.add_argument("--procedures", type=int, default=10_000)
     bench_search.add_argument("--queries", type=int, default=2_000)
     bench_search.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     bench_search.add_argument("--output", default="var/bench/search.json")
+    bench_search.add_argument("--queries-file", default="tests/data/search_dev.jsonl")
+    bench_search.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="an administrative connection used to create and drop the benchmark database",
+    )
     bench_search.set_defaults(func=_cmd_bench_search)
 
     api = sub.add_parser("api", help="serve the HTTP API")

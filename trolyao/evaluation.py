@@ -51,9 +51,7 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return cases
 
 
-def evaluate(
-    cases: Iterable[dict[str, Any]], rank: Callable[[str], list[str]]
-) -> EvalReport:
+def evaluate(cases: Iterable[dict[str, Any]], rank: Callable[[str], list[str]]) -> EvalReport:
     """Score ``rank`` (query -> names, best first) against the expected names."""
     reciprocal: dict[str, list[float]] = defaultdict(list)
     misses = []

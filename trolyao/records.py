@@ -111,7 +111,7 @@ class OnlineService(_Record):
 class Area(_Record):
     """Where the record applies."""
 
-    ma_tinh_H: str | None = Field(default=None, max_length=8)  # noqa: N815 (the national key)
+    ma_tinh_H: str | None = Field(default=None, max_length=8)
     ten_tinh: Short | None = None
 
 
@@ -188,7 +188,7 @@ class PublicProcedure(ProcedureRecord):
 
 
 def slugify(text: str) -> str:
-    """Return a URL-safe key from a Vietnamese name: ``Đăng ký khai sinh`` -> ``dang-ky-khai-sinh``."""
+    """Return a URL-safe key from a name: ``Đăng ký khai sinh`` -> ``dang-ky-khai-sinh``."""
     ascii_text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:200] or "thu-tuc"

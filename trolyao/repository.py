@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from trolyao.errors import ProcedureNotFound
@@ -67,10 +66,10 @@ def index_rows(session: Session) -> list[IndexRow]:
         Procedure.aliases,
         Procedure.field,
     ).where(Procedure.validity == "dang_ap_dung")
-    rows: Sequence[Row[tuple[int, str | None, str, str, list[str], str]]] = session.execute(
-        stmt
-    ).all()
-    return [IndexRow(*row) for row in rows]
+    return [
+        IndexRow(id=r.id, code=r.code, slug=r.slug, name=r.name, aliases=r.aliases, field=r.field)
+        for r in session.execute(stmt)
+    ]
 
 
 def get_dossier(session: Session, receipt_code: str) -> Dossier | None:

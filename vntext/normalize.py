@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from vntext.abbreviations import ABBREVIATIONS
 
@@ -22,9 +23,7 @@ _D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
 
 def has_control_chars(text: str) -> bool:
     """Tell whether ``text`` holds control characters other than tab and newlines."""
-    return any(
-        unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text
-    )
+    return any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in text)
 
 
 def clean_text(text: str) -> str:
@@ -86,13 +85,17 @@ def surface_tokens(text: str) -> list[tuple[str, str | None]]:
     """
     out: list[tuple[str, str | None]] = []
     for surface in _WORD_RE.findall(clean_text(text)):
-        folded = fold(surface)
-        expansion = ABBREVIATIONS.get(folded)
-        if expansion is not None:
-            out.extend((word, None) for word in expansion.split())
-        else:
-            out.append((folded, accent_signature(surface)))
+        out.extend(_word_forms(surface))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _word_forms(surface: str) -> tuple[tuple[str, str | None], ...]:
+    folded = fold(surface)
+    expansion = ABBREVIATIONS.get(folded)
+    if expansion is not None:
+        return tuple((word, None) for word in expansion.split())
+    return ((folded, accent_signature(surface)),)
 
 
 def normalize_tokens(text: str) -> list[str]:

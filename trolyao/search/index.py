@@ -12,17 +12,17 @@ with it; typos are mapped to the nearest index syllable with rapidfuzz.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from trolyao.repository import IndexRow
-from trolyao.search.text import NOT_TYPOS, content_tokens, terms_of
+from trolyao.search.text import NOT_TYPOS, Token, content_tokens, terms_of
 
 NAME_WEIGHT = 1.0
 ALIAS_WEIGHT = 0.96
@@ -68,58 +68,78 @@ class SearchResult:
         return [hit for hit in self.hits if hit.score >= threshold]
 
 
+@lru_cache(maxsize=200_000)
+def _entry_of(text: str) -> tuple[tuple[str, ...], tuple[Token, ...]]:
+    """Terms and accented words of a name or alias.
+
+    Cached, so that rebuilding the index after an edit re-reads only the new text.
+    """
+    tokens = content_tokens(text, query=False)
+    terms = tuple(dict.fromkeys(terms_of([t[0] if t else None for t in tokens])))
+    return terms, tuple(dict.fromkeys(t for t in tokens if t))
+
+
 class SearchIndex:
     """An immutable index of procedures, built from :class:`IndexRow` objects."""
 
     def __init__(self, rows: Iterable[IndexRow]) -> None:
         self.rows: list[IndexRow] = list(rows)
         self._by_code = {row.code: i for i, row in enumerate(self.rows) if row.code}
-        entry_terms: list[set[str]] = []
+        self._accents: dict[str, set[str | None]] = {}
+        term_ids: dict[str, int] = {}
+        pair_entry: list[int] = []
+        pair_term: list[int] = []
         entry_doc: list[int] = []
         entry_weight: list[float] = []
-        doc_freq: dict[str, int] = {}
-        self._accents: dict[str, set[str | None]] = {}
         for doc, row in enumerate(self.rows):
-            doc_terms: set[str] = set()
-            for text, weight in [(row.name, NAME_WEIGHT)] + [(a, ALIAS_WEIGHT) for a in row.aliases]:
-                tokens = content_tokens(text, query=False)
-                for token in tokens:
-                    if token:
-                        self._accents.setdefault(token[0], set()).add(token[1])
-                terms = set(terms_of([t[0] if t else None for t in tokens]))
+            texts = [(row.name, NAME_WEIGHT)] + [(alias, ALIAS_WEIGHT) for alias in row.aliases]
+            for text, weight in texts:
+                terms, words = _entry_of(text)
                 if not terms:
                     continue
-                entry_terms.append(terms)
+                entry = len(entry_doc)
                 entry_doc.append(doc)
                 entry_weight.append(weight)
-                doc_terms |= terms
-            for term in doc_terms:
-                doc_freq[term] = doc_freq.get(term, 0) + 1
+                for term in terms:
+                    pair_entry.append(entry)
+                    pair_term.append(term_ids.setdefault(term, len(term_ids)))
+                for folded, accents in words:
+                    self._accents.setdefault(folded, set()).add(accents)
 
-        n_docs = max(len(self.rows), 1)
-        self.idf = {
-            term: math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)) for term, df in doc_freq.items()
-        }
-        doc_postings: dict[str, list[int]] = {}
-        for entry_doc_index, terms in zip(entry_doc, entry_terms):
-            for term in terms:
-                docs = doc_postings.setdefault(term, [])
-                if not docs or docs[-1] != entry_doc_index:
-                    docs.append(entry_doc_index)
-        self._doc_postings = {t: np.unique(np.asarray(d, dtype=np.int64))
-                              for t, d in doc_postings.items()}
-        postings: dict[str, list[int]] = {}
-        totals = np.zeros(len(entry_terms))
-        for entry, terms in enumerate(entry_terms):
-            for term in terms:
-                postings.setdefault(term, []).append(entry)
-                totals[entry] += self.idf[term]
-        self._postings = {t: np.asarray(p, dtype=np.int64) for t, p in postings.items()}
-        self._entry_total = totals
+        n_terms = len(term_ids)
+        entries = np.asarray(pair_entry, dtype=np.int64)
+        terms_arr = np.asarray(pair_term, dtype=np.int64)
         self._entry_doc = np.asarray(entry_doc, dtype=np.int64)
         self._entry_weight = np.asarray(entry_weight)
-        self.vocabulary = sorted(t for t in self.idf if "_" not in t)
-        self._joined = {t.replace("_", ""): t for t in self.idf if "_" in t}
+        docs = self._entry_doc[entries] if len(entries) else entries
+        # document frequency: distinct (term, doc) pairs per term
+        doc_pairs = np.sort(terms_arr * max(len(self.rows), 1) + docs)
+        if len(doc_pairs):
+            doc_pairs = doc_pairs[np.concatenate(([True], doc_pairs[1:] != doc_pairs[:-1]))]
+        doc_pair_term = doc_pairs // max(len(self.rows), 1)
+        doc_pair_doc = doc_pairs % max(len(self.rows), 1)
+        df = np.bincount(doc_pair_term, minlength=n_terms)
+        n_docs = max(len(self.rows), 1)
+        idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+        self.idf = dict(zip(term_ids, idf.tolist(), strict=False))
+        self._term_ids = term_ids
+        self._entry_total = np.bincount(entries, weights=idf[terms_arr], minlength=len(entry_doc))
+        # postings in CSR form: the entries (and documents) of term t lie in [ptr[t], ptr[t+1])
+        order = np.argsort(terms_arr, kind="stable")
+        self._post_entries = entries[order]
+        self._post_ptr = np.searchsorted(terms_arr[order], np.arange(n_terms + 1))
+        self._doc_post = doc_pair_doc  # already sorted by term, since pairs were sorted
+        self._doc_ptr = np.searchsorted(doc_pair_term, np.arange(n_terms + 1))
+        self.vocabulary = sorted(t for t in term_ids if "_" not in t)
+        self._joined = {t.replace("_", ""): t for t in term_ids if "_" in t}
+
+    def _postings(self, term: str) -> np.ndarray:
+        t = self._term_ids[term]
+        return self._post_entries[self._post_ptr[t] : self._post_ptr[t + 1]]
+
+    def _doc_postings(self, term: str) -> np.ndarray:
+        t = self._term_ids[term]
+        return self._doc_post[self._doc_ptr[t] : self._doc_ptr[t + 1]]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -171,8 +191,9 @@ class SearchIndex:
             weights[term] = idf * min(penalties.get(part, 1.0) for part in term.split("_"))
         return weights
 
-    def search(self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06,
-               threshold: float = 0.42) -> SearchResult:
+    def search(
+        self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06, threshold: float = 0.42
+    ) -> SearchResult:
         """Rank procedures for ``text``; see the module docstring for the score."""
         limit = max(1, min(limit, 50))
         code_match = _CODE_RE.search(text)
@@ -189,8 +210,8 @@ class SearchIndex:
         doc_matched = np.zeros(len(self.rows))
         for term, weight in known.items():
             # the entry holds the term at full IDF; a corrected query term counts less
-            matched[self._postings[term]] += weight
-            doc_matched[self._doc_postings[term]] += weight
+            matched[self._postings(term)] += weight
+            doc_matched[self._doc_postings(term)] += weight
         entries = np.flatnonzero(matched)
         recall = matched[entries] / self._entry_total[entries]
         precision = matched[entries] / query_total
@@ -217,5 +238,6 @@ class SearchIndex:
 
     def _hit(self, doc: int, score: float) -> SearchHit:
         row = self.rows[doc]
-        return SearchHit(row.id, row.code, row.code or row.slug, row.name, row.field,
-                         round(score, 4))
+        return SearchHit(
+            row.id, row.code, row.code or row.slug, row.name, row.field, round(score, 4)
+        )

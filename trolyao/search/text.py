@@ -7,6 +7,7 @@ fillers ("cho hỏi", "thủ tục", "như thế nào", "bao nhiêu", "ạ") are
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from vntext import surface_tokens
@@ -36,9 +37,9 @@ STOP_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 # CONTEXTUAL below drops the first three where they are the filler word.
 STOPWORDS: frozenset[str] = frozenset(
     """
-    a ah ak oi nhe nhi vay day thi la va hay hoac cua cho toi minh em anh chi ad admin
-    bot co khong duoc phai muon se da roi hoi xin vui long giup voi nao gi o nhieu lau may
-    ngay tien lam den ve ra vao nay kia nhung cac mot it rat qua nua cung biet
+    a ah ak oi nhe nhi vay day thi la va hay hoac cua cho toi minh em anh chi ad admin bot
+    co khong duoc phai muon se da roi hoi xin vui long giup voi nao gi o nhieu lau may ngay
+    tien lam den ve ra vao nay kia nhung cac mot it rat qua nua cung biet
     """.split()
 )
 # token -> the next tokens that make it a content word; with any other next token
@@ -51,8 +52,8 @@ CONTEXTUAL: dict[str, frozenset[str]] = {
 # Common chat words that are not typos of knowledge-base words.
 NOT_TYPOS: frozenset[str] = STOPWORDS | frozenset(
     """
-    nguoi thoi gian xong chua tuan thang nam sang chieu toi hom qua mai nhanh cham
-    muon biet hoi giup cam on chao tam biet dung sai vang
+    nguoi thoi gian xong chua tuan thang nam sang chieu toi hom qua mai nhanh cham muon biet
+    hoi giup cam on chao tam biet dung sai vang
     """.split()
 )
 
@@ -102,5 +103,5 @@ def content_tokens(text: str, *, query: bool) -> list[Token | None]:
 def terms_of(words: list[str | None]) -> list[str]:
     """Return the unigram and adjacent-bigram terms of ``words`` (``None`` breaks pairs)."""
     unigrams = [w for w in words if w]
-    bigrams = [f"{a}_{b}" for a, b in zip(words, words[1:]) if a and b]
+    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(words) if a and b]
     return unigrams + bigrams

@@ -1,0 +1,122 @@
+"""The HTTP API: procedure search and records, bad input, docs without a CDN."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from api.main import create_app
+
+
+@pytest.fixture(scope="module")
+def client(seeded_engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(seeded_engine)) as client:
+        yield client
+
+
+def test_search_returns_ranked_items(client: TestClient) -> None:
+    response = client.get(
+        "/api/procedures/search", params={"q": "thu tuc lam ho chieu", "limit": 3}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["items"][0]["name"] == "Cấp hộ chiếu phổ thông trong nước"
+    assert set(body["items"][0]) >= {"code", "name", "score"}
+    assert len(body["items"]) <= 3
+    assert body["matched"] is True
+
+
+def test_search_without_a_good_match_returns_no_items(client: TestClient) -> None:
+    body = client.get("/api/procedures/search", params={"q": "kể chuyện cười đi"}).json()
+    assert body["items"] == []
+    assert body["matched"] is False
+
+
+def test_full_record_by_national_code(client: TestClient) -> None:
+    response = client.get("/api/procedures/1.001193")
+    assert response.status_code == 200
+    record = response.json()
+    assert record["ten_thu_tuc"] == "Đăng ký khai sinh"
+    assert record["ma_thu_tuc"] == "1.001193"
+    assert record["cach_thuc_thuc_hien"][0]["thoi_han"]["nguyen_van"].startswith("Trong ngày")
+    assert record["nguon"]["url"].endswith("1.001193")
+    assert "cap_nhat_luc" in record
+
+
+def test_full_record_by_local_key_when_there_is_no_national_code(client: TestClient) -> None:
+    response = client.get("/api/procedures/cap-the-can-cuoc")
+    assert response.status_code == 200
+    assert response.json()["ma_thu_tuc"] is None
+
+
+@pytest.mark.parametrize("code", ["9.999999", "không-có", "1.001193'; --", "%00"])
+def test_unknown_procedure_is_a_clear_404(client: TestClient, code: str) -> None:
+    response = client.get(f"/api/procedures/{code}")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("q", "code"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("hộ chiếu " * 1200, "too_long"),
+        ("ho chieu\x00\x07", "control_characters"),
+        ("😀😀😀", "no_words"),
+        ('"', "no_words"),
+        ("*", "no_words"),
+    ],
+)
+def test_bad_queries_get_a_clear_4xx(client: TestClient, q: str, code: str) -> None:
+    response = client.get("/api/procedures/search", params={"q": q})
+    assert response.status_code == 422
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "NEAR",
+        "OR (",
+        'hộ chiếu" OR "1=1',
+        "khai sinh* AND",
+        "<script>alert(1)</script>",
+        "hộ\u200bchiếu",
+        "паспорт 护照 hộ chiếu",
+    ],
+)
+def test_query_syntax_and_hostile_text_are_just_text(client: TestClient, q: str) -> None:
+    response = client.get("/api/procedures/search", params={"q": q})
+    assert response.status_code == 200
+    assert isinstance(response.json()["items"], list)
+
+
+def test_missing_query_parameter_is_a_clear_4xx(client: TestClient) -> None:
+    response = client.get("/api/procedures/search")
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "abc", "-1"])
+def test_bad_limit_is_a_clear_4xx(client: TestClient, limit: str) -> None:
+    response = client.get("/api/procedures/search", params={"q": "hộ chiếu", "limit": limit})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].endswith("limit")
+
+
+def test_healthz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_openapi_docs_are_served_without_a_cdn(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in html
+    assert "cdn." not in html
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/procedures/search" in paths
+    assert "/api/procedures/{code}" in paths

@@ -1,0 +1,160 @@
+"""The seed knowledge base: the catalog's 45 procedures, unknowns left null, idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from trolyao.db import current_revision
+from trolyao.models import Dossier, Procedure
+from trolyao.records import to_record
+from trolyao.repository import get_procedure
+from trolyao.seed import load_seed_records, seed_all
+
+# The catalog's names and national codes (None where the catalog gives no code).
+CATALOG = {
+    "Đăng ký khai sinh": "1.001193",
+    "Đăng ký kết hôn": "1.000894",
+    "Đăng ký khai tử": "1.000656",
+    "Đăng ký lại khai sinh": "1.004884",
+    "Cấp bản sao trích lục hộ tịch": "2.000635",
+    "Cấp Giấy xác nhận tình trạng hôn nhân": "1.004873",
+    "Đăng ký nhận cha, mẹ, con": "1.001022",
+    "Đăng ký giám hộ": "1.004837",
+    "Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch": "1.000881",
+    "Đăng ký kết hôn có yếu tố nước ngoài": "2.000806",
+    "Đăng ký khai sinh có yếu tố nước ngoài": "2.000528",
+    "Đăng ký lại khai tử": "1.005461",
+    "Đăng ký việc nuôi con nuôi trong nước": "2.001263",
+    "Chứng thực bản sao từ bản chính": "2.000815",
+    "Chứng thực chữ ký": "2.000884",
+    "Chứng thực di chúc": "2.001019",
+    "Đăng ký thường trú": "1.004222",
+    "Đăng ký tạm trú": "1.004194",
+    "Gia hạn tạm trú": "1.002755",
+    "Tách hộ": "1.010038",
+    "Xóa đăng ký thường trú": "1.003197",
+    "Khai báo tạm vắng": "1.003677",
+    "Xác nhận thông tin về cư trú": "1.010041",
+    "Thông báo lưu trú": "2.001159",
+    "Cấp thẻ căn cước": None,
+    "Cấp lại thẻ căn cước": None,
+    "Đăng ký tài khoản định danh điện tử mức độ 2": None,
+    "Cấp hộ chiếu phổ thông trong nước": None,
+    "Trình báo mất hộ chiếu phổ thông": "1.010386",
+    "Cấp Phiếu lý lịch tư pháp": None,
+    "Cấp giấy phép lái xe": "3.000346",
+    "Đổi giấy phép lái xe": "3.000347",
+    "Cấp lại giấy phép lái xe": "3.000348",
+    "Đăng ký xe lần đầu": None,
+    "Đăng ký xe tạm thời": "1.013083",
+    "Đăng ký thành lập hộ kinh doanh": "1.001612",
+    "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh": "2.000720",
+    "Tạm ngừng hoạt động hộ kinh doanh": "1.001570",
+    "Chấm dứt hoạt động hộ kinh doanh": "1.001266",
+    "Cấp lại Giấy chứng nhận đăng ký hộ kinh doanh": "2.000575",
+    "Đăng ký đất đai và cấp Giấy chứng nhận quyền sử dụng đất lần đầu": None,
+    "Hòa giải tranh chấp đất đai": "1.013967",
+    "Cấp giấy phép xây dựng nhà ở riêng lẻ": "1.013225",
+    "Cấp thẻ bảo hiểm y tế": "1.014137",
+    "Xác định mức độ khuyết tật": "1.001699",
+}
+
+
+def test_seed_file_holds_exactly_the_catalog_names_and_codes() -> None:
+    records = load_seed_records()
+    assert {r.ten_thu_tuc: r.ma_thu_tuc for r in records} == CATALOG
+    assert len(records) == 45
+
+
+def test_every_seed_record_carries_its_source_note() -> None:
+    for record in load_seed_records():
+        if record.ten_thu_tuc != "Đăng ký đất đai và cấp Giấy chứng nhận quyền sử dụng đất lần đầu":
+            assert record.nguon.ghi_chu, record.ten_thu_tuc
+        if record.ma_thu_tuc:
+            assert record.nguon.url and record.ma_thu_tuc in record.nguon.url
+
+
+def test_seeded_database_has_all_procedures(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        rows = session.execute(select(Procedure.name, Procedure.code)).all()
+    assert dict(rows) == CATALOG
+
+
+def test_catalog_facts_are_stored_on_the_right_channel(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        passport = to_record(get_procedure(session, "cap-ho-chieu-pho-thong-trong-nuoc"))
+        temporary = to_record(get_procedure(session, "1.013083"))
+        residence = to_record(get_procedure(session, "1.004222"))
+    fees = passport.cach_thuc_thuc_hien[0].phi_le_phi
+    assert [f.so_tien_vnd for f in fees] == [200_000, 400_000]
+    assert passport.dvc_truc_tuyen.muc_do == "toan_trinh"
+    channel = temporary.cach_thuc_thuc_hien[0]
+    assert channel.hinh_thuc == "truc_tuyen"
+    assert channel.thoi_han is not None
+    assert (channel.thoi_han.gia_tri, channel.thoi_han.don_vi) == (8, "gio")
+    assert residence.cach_thuc_thuc_hien[0].thoi_han.gia_tri == 7  # type: ignore[union-attr]
+    assert residence.dvc_truc_tuyen.muc_do == "mot_phan"
+
+
+def test_unknown_facts_stay_null_never_invented(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        guardianship = to_record(get_procedure(session, "1.004837"))
+        land = to_record(
+            get_procedure(
+                session, "dang-ky-dat-dai-va-cap-giay-chung-nhan-quyen-su-dung-dat-lan-dau"
+            )
+        )
+    for record in (guardianship, land):
+        assert record.cach_thuc_thuc_hien == []
+        assert record.thanh_phan_ho_so == []
+        assert record.dvc_truc_tuyen.muc_do is None
+        assert record.dvc_truc_tuyen.url_nop is None
+        assert record.co_quan.thuc_hien is None
+        assert record.yeu_cau_dieu_kien is None
+    assert land.ma_thu_tuc is None
+    assert land.nguon.url is None
+
+
+def test_seeding_twice_changes_nothing(engine: Engine) -> None:
+    with Session(engine) as session:
+        revision = current_revision(session)
+    with Session(engine) as session, session.begin():
+        report = seed_all(session)
+    assert (report.inserted, report.updated, report.unchanged) == (0, 0, 45)
+    assert report.dossiers_inserted == 0
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Procedure)) == 45
+        assert session.scalar(select(func.count()).select_from(Dossier)) == 5
+        assert current_revision(session) == revision
+
+
+def test_seeding_keeps_an_admins_edit(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        get_procedure(session, "1.001193").requirements = "Điều kiện do quản trị viên cập nhật"
+    with Session(engine) as session, session.begin():
+        seed_all(session)
+    with Session(engine) as session:
+        assert (
+            get_procedure(session, "1.001193").requirements == "Điều kiện do quản trị viên cập nhật"
+        )
+
+
+def test_overwrite_restores_the_seed_record(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        get_procedure(session, "1.001193").requirements = "sai"
+    with Session(engine) as session, session.begin():
+        report = seed_all(session, overwrite=True)
+    assert report.updated == 45
+    with Session(engine) as session:
+        birth = get_procedure(session, "1.001193")
+        assert birth.requirements is None
+        assert next(d.name for d in birth.documents) == "Tờ khai đăng ký khai sinh theo mẫu"
+
+
+def test_demo_dossiers_point_at_their_procedures(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        dossiers = session.scalars(select(Dossier)).all()
+        assert len(dossiers) == 5
+        assert all(d.procedure_id is not None for d in dossiers)
+        assert {d.status for d in dossiers} >= {"dang_xu_ly", "da_tra_ket_qua"}
