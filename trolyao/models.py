@@ -247,3 +247,16 @@ class Dossier(Base):
     )
 
     procedure: Mapped[Procedure | None] = relationship()
+
+
+class DeletionRequest(Base):
+    """A citizen's request to delete their conversation data, carried out by the worker."""
+
+    __tablename__ = "deletion_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_pass_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    events_deleted: Mapped[int] = mapped_column(Integer, default=0)

@@ -26,6 +26,35 @@ class Settings(BaseSettings):
     portal_url: str = "https://dichvucong.gov.vn"
     provincial_portal_url: str = "https://dichvucong.langson.gov.vn"
 
+    # Help-desk contact details shown to citizens; unset ones point to the portal.
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    contact_address: str | None = None
+    contact_hours: str | None = None
+
+    # The Rasa engine and the action server (localhost only).
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_auth_token: str | None = None
+    action_server_url: str = "http://127.0.0.1:5055"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    # Rasa's stores: SQLite files under var/ by default.
+    tracker_store_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_tracker.db'}",
+        description="sqlite:///... or postgresql://... for Rasa's SQL tracker store.",
+    )
+    lock_store_url: str | None = Field(
+        default=None, description="redis://host:port/db for a Redis lock store; unset: in memory"
+    )
+    event_broker_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_events.db'}",
+        description="sqlite:///... or postgresql://... (SQL broker) or amqp://... (RabbitMQ)",
+    )
+    event_broker_queue: str = "rasa_events"
+    # Data deletion: seconds to wait after a request before deleting, and before re-checking.
+    deletion_grace_seconds: float = 3.0
+    deletion_resweep_seconds: float = 60.0
+
     @field_validator("database_url")
     @classmethod
     def _normalise_postgres_driver(cls, value: str) -> str:

@@ -13,7 +13,7 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _SPACE_RE = re.compile(r"\s+")
 # Characters that are invisible yet break matching: zero-width spaces and joiners,
 # the word joiner, the BOM, soft hyphens, bidi marks.
-_INVISIBLE = dict.fromkeys(
+INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"),
     None,
 )
@@ -32,7 +32,7 @@ def clean_text(text: str) -> str:
     Control characters become spaces. The letters themselves, diacritics included,
     are kept: this is the form shown back to citizens and given to entity extraction.
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text).translate(INVISIBLE)
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return _SPACE_RE.sub(" ", text).strip()
 

@@ -1,0 +1,186 @@
+"""Answers about procedures: overview, documents, fee, duration, place, steps, online, conditions.
+
+Which procedure? A button's ``procedure_key`` first; else a search of the message (a
+procedure named in the message switches the conversation to it); else, for follow-ups
+such as "còn lệ phí thì sao?", the procedure last discussed (slot ``procedure_key``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.common import contact_values, entity, fragment, latest_intent, latest_text
+from actions.render import ATTRIBUTES, attribute_values, common_values
+from trolyao.db import get_engine
+from trolyao.errors import InvalidQuery, ProcedureNotFound
+from trolyao.models import Procedure
+from trolyao.repository import get_procedure
+from trolyao.search import SearchHit, get_search
+
+MAX_CHOICES = 4
+MAX_LISTED = 15
+
+
+def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
+    payload = f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+    return {"title": title[:64], "payload": payload}
+
+
+def procedure_buttons(hits: list[SearchHit], intent: str) -> list[dict[str, str]]:
+    """One button per candidate procedure, asking ``intent`` about it."""
+    return [_button(h.name, intent, procedure_key=h.key) for h in hits[:MAX_CHOICES]]
+
+
+class ActionAnswerProcedure(Action):
+    """Answer the asked attribute of the procedure in question, from the knowledge base."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = latest_intent(tracker)
+        attribute = ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute") or "overview"
+        intent = next((k for k, v in ATTRIBUTES.items() if v == attribute), intent)
+        with Session(get_engine(), expire_on_commit=False) as session:
+            procedure = self._resolve(dispatcher, tracker, domain, session, intent)
+            if procedure is None:
+                return [SlotSet("last_attribute", attribute)]
+            self._answer(dispatcher, domain, procedure, attribute)
+            dispatcher.utter_message(response="utter_feedback_prompt")
+            return [
+                SlotSet("procedure_key", procedure.key),
+                SlotSet("procedure_name", procedure.name),
+                SlotSet("last_attribute", attribute),
+            ]
+
+    def _resolve(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        session: Session,
+        intent: str,
+    ) -> Procedure | None:
+        key = entity(tracker, "procedure_key")
+        if key:
+            try:
+                return get_procedure(session, key)
+            except ProcedureNotFound:
+                pass
+        text = latest_text(tracker)
+        current = tracker.get_slot("procedure_key")
+        result = None
+        if text:
+            try:
+                result = get_search().search(text, 5, session=session)
+            except InvalidQuery:
+                result = None
+        if result is not None and result.matched:
+            keys = [h.key for h in result.hits]
+            if result.ambiguous:
+                close = [h for h in result.hits if result.hits[0].score - h.score < 0.15]
+                if current in keys[: len(close)]:
+                    return self._load(session, current)
+                dispatcher.utter_message(
+                    response="utter_procedure_choose",
+                    buttons=procedure_buttons(close if len(close) > 1 else result.hits, intent),
+                )
+                return None
+            return self._load(session, keys[0])
+        if current:
+            procedure = self._load(session, current)
+            if procedure is not None:
+                return procedure
+        if result is None or not result.terms:
+            dispatcher.utter_message(response="utter_procedure_ask_which")
+        else:
+            dispatcher.utter_message(
+                response="utter_procedure_not_found",
+                buttons=procedure_buttons(result.hits, intent),
+                **contact_values(domain),
+            )
+        return None
+
+    @staticmethod
+    def _load(session: Session, key: str) -> Procedure | None:
+        try:
+            return get_procedure(session, key)
+        except ProcedureNotFound:
+            return None
+
+    @staticmethod
+    def _answer(
+        dispatcher: CollectingDispatcher, domain: DomainDict, procedure: Procedure, attribute: str
+    ) -> None:
+        values = common_values(procedure, domain)
+        facts = attribute_values(procedure, attribute, domain)
+        if attribute == "online" and procedure.online_level == "khong":
+            dispatcher.utter_message(response="utter_procedure_online_no", **values)
+        elif facts is None:
+            dispatcher.utter_message(response=f"utter_procedure_{attribute}_unknown", **values)
+        else:
+            dispatcher.utter_message(response=f"utter_procedure_{attribute}", **values, **facts)
+
+
+class ActionListProcedures(Action):
+    """List the fields the knowledge base covers, or the procedures of one field."""
+
+    def name(self) -> str:
+        return "action_list_procedures"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        with Session(get_engine()) as session:
+            rows = session.execute(
+                select(Procedure.name, Procedure.field, Procedure.code, Procedure.slug)
+                .where(Procedure.validity == "dang_ap_dung")
+                .order_by(Procedure.field, Procedure.name)
+            ).all()
+        fields = Counter(r.field for r in rows)
+        wanted = entity(tracker, "field") or self._field_in_text(latest_text(tracker), fields)
+        if wanted and wanted in fields:
+            chosen = [r for r in rows if r.field == wanted]
+            lines = [f"• {r.name}" + (f" ({r.code})" if r.code else "") for r in chosen]
+            if len(lines) > MAX_LISTED:
+                more = fragment(domain, "utter_fragment_more", count=len(lines) - MAX_LISTED)
+                lines = [*lines[:MAX_LISTED], more]
+            dispatcher.utter_message(
+                response="utter_procedure_list",
+                list_title=f"{wanted}:",
+                procedures="\n".join(lines),
+                buttons=[
+                    _button(r.name, "ask_procedure_overview", procedure_key=r.code or r.slug)
+                    for r in chosen[:MAX_CHOICES]
+                ],
+            )
+            return []
+        items = [
+            fragment(domain, "utter_fragment_field_item", field=f, count=n)
+            for f, n in sorted(fields.items())
+        ]
+        dispatcher.utter_message(
+            response="utter_procedure_fields",
+            count=len(rows),
+            fields="\n".join(f"• {i}" for i in items),
+            buttons=[_button(f, "list_procedures", field=f) for f, _ in fields.most_common(6)],
+        )
+        return []
+
+    @staticmethod
+    def _field_in_text(text: str, fields: Counter[str]) -> str | None:
+        from vntext import fold
+
+        folded = fold(text)
+        matches = [f for f in fields if fold(f) in folded]
+        return max(matches, key=len) if matches else None

@@ -1,0 +1,203 @@
+"""Procedure answers: attribute, context, switching, ambiguity, unknown facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import Engine
+
+from actions.procedures import ActionAnswerProcedure, ActionListProcedures
+from tests.actions.conftest import make_tracker
+
+PASSPORT = "cap-ho-chieu-pho-thong-trong-nuoc"
+
+
+def answer(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], text: str, intent: str, **kw: Any
+) -> dict[str, Any]:
+    events = ActionAnswerProcedure().run(dispatcher, make_tracker(text, intent, **kw), domain)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_overview_names_the_procedure_and_offers_feedback(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = answer(dispatcher, domain, "thu tuc lam ho chieu", "ask_procedure_overview")
+    first = dispatcher.messages[0]
+    assert first["response"] == "utter_procedure_overview"
+    assert "Cấp hộ chiếu phổ thông trong nước" in first["procedure_title"]
+    assert first["field"] == "Xuất nhập cảnh"
+    assert "toàn trình" in first["online"]
+    assert "Cập nhật:" in first["footer"]
+    assert dispatcher.messages[-1]["response"] == "utter_feedback_prompt"
+    assert slots == {
+        "procedure_key": PASSPORT,
+        "procedure_name": "Cấp hộ chiếu phổ thông trong nước",
+        "last_attribute": "overview",
+    }
+
+
+def test_fee_answer_comes_from_the_knowledge_base_with_code_and_source(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(dispatcher, domain, "lệ phí chứng thực bản sao bao nhiêu", "ask_procedure_fee")
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_fee"
+    assert "2.000815" in message["procedure_title"]
+    assert "2.000 đồng/trang" in message["fees"]
+    assert "dichvucong.gov.vn" in message["footer"]
+
+
+def test_follow_up_uses_the_procedure_last_discussed(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = answer(
+        dispatcher,
+        domain,
+        "còn lệ phí thì sao?",
+        "ask_procedure_fee",
+        slots={"procedure_key": "1.004222", "last_attribute": "overview"},
+    )
+    assert dispatcher.messages[0]["response"] == "utter_procedure_fee"
+    assert "HĐND" in dispatcher.messages[0]["fees"]
+    assert slots["procedure_key"] == "1.004222"
+    assert slots["last_attribute"] == "fee"
+
+
+def test_follow_up_without_diacritics_also_uses_the_context(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(
+        dispatcher,
+        domain,
+        "mat may ngay",
+        "ask_procedure_duration",
+        slots={"procedure_key": "1.004222"},
+    )
+    assert dispatcher.messages[0]["response"] == "utter_procedure_duration"
+    assert "07 ngày làm việc" in dispatcher.messages[0]["durations"]
+
+
+def test_naming_another_procedure_switches_to_it(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = answer(
+        dispatcher,
+        domain,
+        "thế còn làm hộ chiếu thì mất bao nhiêu tiền",
+        "ask_procedure_fee",
+        slots={"procedure_key": "1.004222"},
+    )
+    assert slots["procedure_key"] == PASSPORT
+    assert "200.000 đồng cấp mới" in dispatcher.messages[0]["fees"]
+
+
+def test_close_candidates_are_offered_as_buttons(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = answer(dispatcher, domain, "thủ tục hộ kinh doanh", "ask_procedure_documents")
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_choose"
+    assert len(message["buttons"]) >= 2
+    assert all(
+        b["payload"].startswith('/ask_procedure_documents{"procedure_key": ')
+        for b in message["buttons"]
+    )
+    assert "procedure_key" not in slots
+
+
+def test_a_button_payload_selects_the_procedure(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = answer(
+        dispatcher,
+        domain,
+        '/ask_procedure_documents{"procedure_key": "1.001193"}',
+        "ask_procedure_documents",
+        entities=[{"entity": "procedure_key", "value": "1.001193"}],
+    )
+    assert slots["procedure_key"] == "1.001193"
+    assert "Tờ khai đăng ký khai sinh theo mẫu" in dispatcher.messages[0]["documents"]
+    assert "Giấy chứng sinh" in dispatcher.messages[0]["documents"]
+
+
+def test_unknown_facts_are_said_to_be_unknown_with_the_portal(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(dispatcher, domain, "lệ phí đăng ký giám hộ", "ask_procedure_fee")
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_fee_unknown"
+    assert "1.004837" in message["procedure_title"]
+    assert message["portal_url"].startswith("https://")
+
+
+def test_every_attribute_of_every_procedure_gets_an_answer(
+    actions_db: Engine, domain: dict[str, Any]
+) -> None:
+    from actions.render import ATTRIBUTES
+    from trolyao.seed import load_seed_records
+
+    for record in load_seed_records():
+        for intent in ATTRIBUTES:
+            dispatcher = CollectingDispatcher()
+            answer(
+                dispatcher,
+                domain,
+                "",
+                intent,
+                entities=[{"entity": "procedure_key", "value": record.key()}],
+            )
+            response = dispatcher.messages[0]["response"]
+            assert response.startswith("utter_procedure_"), (record.ten_thu_tuc, intent)
+            assert response in domain["responses"]
+
+
+def test_a_bare_attribute_question_without_context_asks_which_procedure(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    slots = answer(dispatcher, domain, "lệ phí bao nhiêu", "ask_procedure_fee")
+    assert dispatcher.messages[0]["response"] == "utter_procedure_ask_which"
+    assert slots == {"last_attribute": "fee"}
+
+
+def test_no_match_says_so_and_points_to_a_person(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(dispatcher, domain, "thủ tục cấp phép nuôi ong mật", "ask_procedure_overview")
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_not_found"
+    assert message["contact_phone"] == "0205 3 999 999"
+
+
+def test_online_answer_links_the_service(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(dispatcher, domain, "làm hộ chiếu online được không", "ask_procedure_online")
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_online"
+    assert "https://dichvucong.gov.vn" in message["footer"]
+
+
+def test_list_procedures_of_a_field(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    ActionListProcedures().run(
+        dispatcher, make_tracker("danh sách thủ tục cư trú", "list_procedures"), domain
+    )
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_list"
+    assert "Đăng ký thường trú" in message["procedures"]
+    assert "Đăng ký khai sinh" not in message["procedures"]
+
+
+def test_list_procedures_without_a_field_lists_the_fields(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    ActionListProcedures().run(
+        dispatcher, make_tracker("bạn biết những thủ tục nào", "list_procedures"), domain
+    )
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_fields"
+    assert message["count"] == 45
+    assert "Hộ tịch (13 thủ tục)" in message["fields"]

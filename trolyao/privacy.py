@@ -1,0 +1,88 @@
+"""Citizens' data deletion: requests recorded by the assistant, carried out by the worker.
+
+The assistant cannot delete a conversation while it is still answering in it (Rasa
+would write the turn back), so an action records the request and the worker deletes the
+sender's events from Rasa's tracker store a few seconds later, then sweeps once more to
+catch a turn that was in flight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, MetaData, Table, delete, inspect, select
+from sqlalchemy.orm import Session
+
+from trolyao.models import DeletionRequest, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def request_deletion(session: Session, sender_id: str) -> DeletionRequest:
+    """Record that ``sender_id`` asked to delete their conversation data."""
+    request = DeletionRequest(sender_id=sender_id, requested_at=utcnow(), events_deleted=0)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def delete_tracker_events(tracker_engine: Engine, sender_id: str) -> int:
+    """Delete every event of ``sender_id`` from Rasa's SQL tracker store; return how many."""
+    if not inspect(tracker_engine).has_table("events"):
+        return 0
+    events = Table("events", MetaData(), autoload_with=tracker_engine)
+    with tracker_engine.begin() as conn:
+        result = conn.execute(delete(events).where(events.c.sender_id == sender_id))
+    return int(result.rowcount or 0)
+
+
+@dataclass
+class DeletionReport:
+    """What one pass of the worker did."""
+
+    first_passes: int = 0
+    completed: int = 0
+    events_deleted: int = 0
+
+
+def process_deletions(
+    app_engine: Engine,
+    tracker_engine: Engine,
+    *,
+    grace: dt.timedelta,
+    resweep: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> DeletionReport:
+    """Carry out the deletion requests that are due; safe to run again at any time."""
+    now = now or utcnow()
+    report = DeletionReport()
+    with Session(app_engine) as session, session.begin():
+        pending = session.scalars(
+            select(DeletionRequest).where(DeletionRequest.completed_at.is_(None))
+        ).all()
+        for request in pending:
+            requested = _aware(request.requested_at)
+            if request.first_pass_at is None:
+                if now - requested < grace:
+                    continue
+                deleted = delete_tracker_events(tracker_engine, request.sender_id)
+                request.first_pass_at = now
+                report.first_passes += 1
+            elif now - _aware(request.first_pass_at) >= resweep:
+                deleted = delete_tracker_events(tracker_engine, request.sender_id)
+                request.completed_at = now
+                report.completed += 1
+            else:
+                continue
+            request.events_deleted += deleted
+            report.events_deleted += deleted
+    if report.events_deleted:
+        log.info("deleted %d tracker events on request", report.events_deleted)
+    return report
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
