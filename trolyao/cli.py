@@ -132,6 +132,27 @@ def _cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(_args: argparse.Namespace) -> int:
+    from trolyao.settings import get_settings
+    from trolyao.supervisor import run
+
+    return run(get_settings())
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from trolyao.supervisor import ensure_model
+
+    print(ensure_model(force=args.force))
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from trolyao.worker import run_worker
+
+    run_worker(interval=args.interval, once=args.once)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``trolyao`` command."""
     parser = argparse.ArgumentParser(prog="trolyao", description=__doc__)
@@ -189,6 +210,16 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=_cmd_api)
+    sub.add_parser(
+        "run", help="bring up the whole assistant (engine, actions, API, worker)"
+    ).set_defaults(func=_cmd_run)
+    train = sub.add_parser("train", help="train the model if its inputs changed")
+    train.add_argument("--force", action="store_true")
+    train.set_defaults(func=_cmd_train)
+    worker = sub.add_parser("worker", help="background jobs: data deletion requests")
+    worker.add_argument("--interval", type=float, default=2.0)
+    worker.add_argument("--once", action="store_true")
+    worker.set_defaults(func=_cmd_worker)
     return parser
 
 

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     deletion_grace_seconds: float = 3.0
     deletion_resweep_seconds: float = 60.0
 
-    @field_validator("database_url")
+    @field_validator("database_url", "tracker_store_url")
     @classmethod
     def _normalise_postgres_driver(cls, value: str) -> str:
         # A plain postgresql:// URL means psycopg 3, the driver installed in the app env.

@@ -1,0 +1,36 @@
+"""Background jobs run by ``trolyao worker``: carrying out data deletion requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+
+from trolyao.db import get_engine, make_engine
+from trolyao.privacy import process_deletions
+from trolyao.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
+    """Run the jobs every ``interval`` seconds until SIGTERM/SIGINT (or once)."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    app_engine = get_engine()
+    tracker_engine = make_engine(settings.tracker_store_url)
+    stop = threading.Event()
+    if not once:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+    grace = dt.timedelta(seconds=settings.deletion_grace_seconds)
+    resweep = dt.timedelta(seconds=settings.deletion_resweep_seconds)
+    while True:
+        try:
+            process_deletions(app_engine, tracker_engine, grace=grace, resweep=resweep)
+        except Exception:  # a failed pass is retried at the next tick, nothing is lost
+            log.exception("data deletion pass failed")
+        if once or stop.wait(interval):
+            break
+    tracker_engine.dispose()
