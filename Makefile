@@ -17,7 +17,8 @@ ENGINE_STAMP := $(ENGINE)/.installed
 export UV_CACHE_DIR ?= $(HOME)/.cache/uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install install-app install-engine check-python run test test-app bench lint eval-search clean
+.PHONY: help install install-app install-engine check-python db train run test bench lint \
+	eval-search eval-nlu lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,22 +55,31 @@ db: install-app  ## Migrate the database and seed the knowledge base (idempotent
 	$(APP)/bin/trolyao db upgrade
 	$(APP)/bin/trolyao kb seed
 
-run: install db  ## Bring up the whole assistant (SQLite, embedded)
+train: install  ## Train the model when its inputs changed
+	$(APP)/bin/trolyao train
+
+run: install db  ## Bring up the whole assistant (SQLite, embedded); Ctrl-C stops it
 	$(APP)/bin/trolyao run
 
-test: install  ## Run the whole test suite (SQLite and PostgreSQL)
+test: install train  ## Run the whole test suite (SQLite and PostgreSQL, app and engine envs)
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
+	$(ENGINE)/bin/python -m pytest tests/engine --confcutdir=tests/engine -o addopts="-ra" \
+		-p no:cacheprovider -W ignore::DeprecationWarning -W ignore::UserWarning
 
 lint: install-app  ## ruff + mypy
 	$(APP)/bin/ruff check .
 	$(APP)/bin/ruff format --check .
 	$(APP)/bin/mypy
 
-bench: install  ## Benchmarks; figures go to docs/benchmarks.md
+bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see docs/benchmarks.md
 	$(APP)/bin/trolyao bench search --procedures 10000
+	$(APP)/bin/trolyao bench chat --senders 20 --messages 25
 
 eval-search: install-app  ## Evaluate procedure search on the dev set
 	$(APP)/bin/trolyao eval search tests/data/search_dev.jsonl
 
-clean:  ## Remove environments and local state
-	rm -rf $(APP) $(ENGINE) $(TOOLS) var
+eval-nlu: train  ## Intent accuracy and macro-F1 per form on the held-out messages
+	$(ENGINE)/bin/python scripts/eval_nlu.py models/trolyao.tar.gz tests/data/nlu_heldout.jsonl
+
+clean:  ## Remove environments, models and local state
+	rm -rf $(APP) $(ENGINE) $(TOOLS) var models

@@ -69,7 +69,7 @@ def _install_subclass_cache() -> None:
 
     original = common.all_subclasses
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def _cached(cls: Any, _direct: int) -> List[Any]:
         return original(cls)
 

@@ -21,7 +21,6 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from rasa_ext import speedups
 
-
 MAX_REMEMBERED_SENDERS = 100_000
 
 

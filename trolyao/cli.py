@@ -118,6 +118,15 @@ def _cmd_bench_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_chat(args: argparse.Namespace) -> int:
+    from trolyao.bench_chat import run_chat_benchmark
+
+    run_chat_benchmark(
+        args.senders, args.messages, Path(args.output), include_stock=not args.no_stock
+    )
+    return 0
+
+
 def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -205,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="an administrative connection used to create and drop the benchmark database",
     )
     bench_search.set_defaults(func=_cmd_bench_search)
+    bench_chat = bench.add_parser("chat", help="REST channel load: ours against stock Rasa")
+    bench_chat.add_argument("--senders", type=int, default=20)
+    bench_chat.add_argument("--messages", type=int, default=25, help="per sender")
+    bench_chat.add_argument("--output", default="var/bench/chat.json")
+    bench_chat.add_argument("--no-stock", action="store_true")
+    bench_chat.set_defaults(func=_cmd_bench_chat)
 
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")

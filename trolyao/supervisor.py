@@ -60,9 +60,9 @@ def ensure_model(*, force: bool = False) -> Path:
     """Train the model when it is missing or its inputs changed; return its path."""
     stamp = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
     fingerprint = training_fingerprint()
-    if not force and model_path().exists() and stamp.exists():
-        if stamp.read_text().strip() == fingerprint:
-            return model_path()
+    up_to_date = model_path().exists() and stamp.exists()
+    if not force and up_to_date and stamp.read_text().strip() == fingerprint:
+        return model_path()
     print("» Training the assistant's model (about a minute)…", flush=True)
     started = time.monotonic()
     subprocess.run(

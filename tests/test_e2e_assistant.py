@@ -1,0 +1,287 @@
+"""End to end: a real trained model, the real action server, a real database.
+
+Needs the trained model (``make test`` trains it first when its inputs changed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from trolyao import migrate
+from trolyao.db import make_engine, session_scope
+from trolyao.privacy import process_deletions
+from trolyao.rasa_config import write_endpoints
+from trolyao.seed import seed_all
+from trolyao.settings import PROJECT_ROOT, Settings, get_settings
+from trolyao.supervisor import ENGINE_BIN, model_path
+
+APP_PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{what} did not come up within {timeout:.0f} s")
+
+
+@dataclass
+class Assistant:
+    rasa_url: str
+    actions_url: str
+    database_url: str
+    tracker_db: Path
+
+    def say(self, sender: str, text: str) -> list[dict[str, object]]:
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=30,
+        )
+        assert response.status_code == 200
+        return list(response.json())
+
+    def text(self, sender: str, message: str) -> str:
+        return "\n".join(str(m.get("text", "")) for m in self.say(sender, message))
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    assert model_path().exists(), "train first: `make test` runs `trolyao train`"
+    tmp = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite:///{tmp / 'app.db'}"
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_all(session)
+    engine.dispose()
+    rasa_port, actions_port = free_port(), free_port()
+    settings = Settings(
+        database_url=database_url,
+        action_server_url=f"http://127.0.0.1:{actions_port}",
+        tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
+        event_broker_url=f"sqlite:///{tmp / 'events.db'}",
+    )
+    endpoints = write_endpoints(settings, tmp / "endpoints.yml")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SANIC_HOST": "127.0.0.1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "CONTACT_PHONE": "0205 3 999 999",
+    }
+    logs = [open(tmp / f"{n}.log", "wb") for n in ("actions", "rasa")]  # noqa: SIM115
+    processes = [
+        subprocess.Popen(
+            [APP_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                str(ENGINE_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model_path()),
+                "--endpoints",
+                str(endpoints),
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs[1],
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    found = Assistant(
+        f"http://127.0.0.1:{rasa_port}",
+        settings.action_server_url,
+        database_url,
+        tmp / "tracker.db",
+    )
+    try:
+        wait_until(
+            lambda: httpx.get(f"{found.actions_url}/health").status_code == 200,
+            60,
+            "the action server",
+        )
+        wait_until(
+            lambda: bool(httpx.get(f"{found.rasa_url}/status").json().get("model_id")),
+            180,
+            "the Rasa engine",
+        )
+        yield found
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in logs:
+            log.close()
+
+
+def test_a_conversation_with_follow_ups_answers_from_the_knowledge_base(
+    assistant: Assistant,
+) -> None:
+    overview = assistant.text("e2e-1", "thu tuc lam ho chieu")
+    assert "Cấp hộ chiếu phổ thông trong nước" in overview
+    assert "toàn trình" in overview
+    fee = assistant.text("e2e-1", "còn lệ phí thì sao?")
+    assert "200.000 đồng cấp mới" in fee and "400.000 đồng" in fee
+    place = assistant.text("e2e-1", "nộp ở đâu?")
+    assert "Công an" in place
+    switched = assistant.text("e2e-1", "thế còn đăng ký khai sinh thì cần giấy tờ gì")
+    assert "Đăng ký khai sinh (mã 1.001193)" in switched
+    assert "Giấy chứng sinh" in switched
+    assert "Cập nhật:" in switched and "ma_thu_tuc=1.001193" in switched
+
+
+def test_unaccented_and_abbreviated_questions(assistant: Assistant) -> None:
+    answer = assistant.text("e2e-2", "dk tam tru mat may ngay")
+    assert "Đăng ký tạm trú (mã 1.004194)" in answer and "03 ngày làm việc" in answer
+    answer = assistant.text("e2e-2", "lltp het bn tien")
+    assert "200.000 đồng" in answer
+
+
+def test_unknown_facts_are_never_invented(assistant: Assistant) -> None:
+    answer = assistant.text("e2e-3", "lệ phí đăng ký giám hộ bao nhiêu")
+    assert "chưa có thông tin chính thức" in answer
+    assert "https://dichvucong.gov.vn" in answer
+
+
+def test_answers_offer_feedback_buttons(assistant: Assistant) -> None:
+    messages = assistant.say("e2e-4", "chứng thực di chúc mất bao nhiêu tiền")
+    assert "50.000 đồng/di chúc" in str(messages[0]["text"])
+    payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]  # type: ignore[attr-defined]
+    assert '/feedback{"feedback_value": "up"}' in payloads
+    assert "Cảm ơn" in assistant.text("e2e-4", '/feedback{"feedback_value": "up"}')
+
+
+def test_dossier_status_and_handoff(assistant: Assistant) -> None:
+    status = assistant.text("e2e-5", "tra cứu hồ sơ 000.00.12.H37-251124-0007")
+    assert "đang xử lý" in status and "Đăng ký thường trú" in status
+    handoff = assistant.text("e2e-5", "cho tôi gặp cán bộ")
+    assert "0205 3 999 999" in handoff
+    tracker = httpx.get(f"{assistant.rasa_url}/conversations/e2e-5/tracker").json()
+    assert tracker["slots"]["handoff_requested"] is True
+
+
+def test_ambiguity_offers_buttons(assistant: Assistant) -> None:
+    messages = assistant.say("e2e-6", "thủ tục hộ kinh doanh")
+    buttons = [b for m in messages for b in m.get("buttons", [])]  # type: ignore[attr-defined]
+    assert len(buttons) >= 2
+    chosen = assistant.text("e2e-6", buttons[0]["payload"])
+    assert buttons[0]["title"] in chosen
+
+
+def test_out_of_scope_and_fallback(assistant: Assistant) -> None:
+    assert "chỉ hỗ trợ các thủ tục hành chính" in assistant.text("e2e-7", "kể chuyện cười đi")
+
+
+def test_every_turn_is_stored_in_the_tracker_store(assistant: Assistant) -> None:
+    assistant.say("e2e-8", "xin chào")
+    with sqlite3.connect(assistant.tracker_db) as conn:
+        rows = conn.execute("SELECT count(*) FROM events WHERE sender_id='e2e-8'").fetchone()[0]
+    assert rows > 0
+
+
+def test_data_deletion_removes_the_conversation(assistant: Assistant) -> None:
+    assistant.say("e2e-9", "làm hộ chiếu")
+    assert "chắc muốn xóa" in assistant.text("e2e-9", "xóa dữ liệu của tôi")
+    assert "xóa khỏi hệ thống" in assistant.text("e2e-9", "có")
+    app_engine = make_engine(assistant.database_url)
+    tracker_engine = make_engine(f"sqlite:///{assistant.tracker_db}")
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=10)
+    report = process_deletions(
+        app_engine,
+        tracker_engine,
+        grace=dt.timedelta(seconds=3),
+        resweep=dt.timedelta(seconds=60),
+        now=later,
+    )
+    assert report.events_deleted > 0
+    with sqlite3.connect(assistant.tracker_db) as conn:
+        left = conn.execute("SELECT count(*) FROM events WHERE sender_id='e2e-9'").fetchone()[0]
+    assert left == 0
+    app_engine.dispose()
+    tracker_engine.dispose()
+
+
+def test_readyz_reports_ready_then_not_ready(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    monkeypatch.setenv("RASA_URL", assistant.rasa_url)
+    monkeypatch.setenv("ACTION_SERVER_URL", assistant.actions_url)
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app(make_engine(assistant.database_url))) as client:
+            ready = client.get("/readyz")
+            assert ready.status_code == 200, ready.json()
+            assert ready.json()["checks"]["rasa"] == "model loaded"
+            monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{free_port()}")
+            get_settings.cache_clear()
+            down = client.get("/readyz")
+            assert down.status_code == 503
+            assert down.json()["checks"]["rasa"].startswith("unreachable")
+    finally:
+        get_settings.cache_clear()
+
+
+def test_rasa_test_stories_pass(assistant: Assistant, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            str(ENGINE_BIN / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(model_path()),
+            "--stories",
+            "tests/stories",
+            "--fail-on-prediction-errors",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "None of the test stories failed" in (tmp_path / "failed_test_stories.yml").read_text()
