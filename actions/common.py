@@ -32,7 +32,7 @@ def fragment(domain: DomainDict, name: str, /, **values: Any) -> str:
 def contact_values(domain: DomainDict) -> dict[str, str]:
     """The help-desk contact details from settings; unset ones point to the portal."""
     settings = get_settings()
-    fallback = settings.provincial_portal_url
+    fallback = fragment(domain, "utter_fragment_see_portal", url=settings.provincial_portal_url)
     return {
         "contact_phone": settings.contact_phone or fallback,
         "contact_email": settings.contact_email or fallback,

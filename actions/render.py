@@ -56,8 +56,11 @@ def common_values(procedure: Procedure, domain: DomainDict) -> dict[str, Any]:
     }
 
 
-def _channel_label(kind: str | None, domain: DomainDict) -> str:
-    return fragment(domain, f"utter_fragment_channel_{kind or 'any'}")
+def _labelled(kind: str | None, text: str, domain: DomainDict) -> str:
+    """``text`` preceded by its channel ("Nộp trực tuyến: ...") when the source names one."""
+    if kind is None:
+        return text
+    return f"{fragment(domain, f'utter_fragment_channel_{kind}')}: {text}"
 
 
 def _bullets(lines: list[str]) -> str:
@@ -105,17 +108,13 @@ def attribute_values(
         fees = []
         for channel in procedure.channels:
             for fee in channel.fees:
-                line = f"{_channel_label(channel.kind, domain)}: {fee.text}"
+                line = _labelled(channel.kind, fee.text, domain)
                 if fee.exemption and fee.exemption not in fee.text:
                     line += f" ({fee.exemption})"
                 fees.append(line)
         return {"fees": _bullets(fees)} if fees else None
     if attribute == "duration":
-        times = [
-            f"{_channel_label(c.kind, domain)}: {c.time_text}"
-            for c in procedure.channels
-            if c.time_text
-        ]
+        times = [_labelled(c.kind, c.time_text, domain) for c in procedure.channels if c.time_text]
         return {"durations": _bullets(times)} if times else None
     if attribute == "place":
         places = [

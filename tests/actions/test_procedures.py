@@ -201,3 +201,26 @@ def test_list_procedures_without_a_field_lists_the_fields(
     assert message["response"] == "utter_procedure_fields"
     assert message["count"] == 45
     assert "Hộ tịch (13 thủ tục)" in message["fields"]
+
+
+def test_times_and_fees_name_their_channel_only_when_the_source_does(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(
+        dispatcher,
+        domain,
+        "",
+        "ask_procedure_duration",
+        entities=[{"entity": "procedure_key", "value": "1.013083"}],
+    )
+    assert dispatcher.messages[0]["durations"] == (
+        "• Nộp trực tuyến: 08 giờ làm việc khi nộp trực tuyến"
+    )
+    answer(
+        dispatcher,
+        domain,
+        "",
+        "ask_procedure_fee",
+        entities=[{"entity": "procedure_key", "value": PASSPORT}],
+    )
+    assert dispatcher.messages[2]["fees"].splitlines()[0] == "• 200.000 đồng cấp mới"

@@ -77,7 +77,7 @@ def test_contact_details_come_from_settings(
     message = dispatcher.messages[0]
     assert message["response"] == "utter_contact"
     assert message["contact_phone"] == "0205 3 999 999"
-    assert message["contact_email"].startswith("https://")  # unset: points to the portal
+    assert message["contact_email"] == "xem trên https://dichvucong.langson.gov.vn"  # unset
 
 
 def test_request_human_marks_the_conversation(

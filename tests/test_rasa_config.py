@@ -1,0 +1,69 @@
+"""Rasa's endpoints come from settings: SQLite by default, PostgreSQL/Redis/RabbitMQ when set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from trolyao.rasa_config import endpoints, write_endpoints
+from trolyao.settings import Settings
+
+
+def test_defaults_are_sqlite_files_and_the_local_action_server(tmp_path: Path) -> None:
+    settings = Settings(
+        tracker_store_url=f"sqlite:///{tmp_path / 'var' / 't.db'}",
+        event_broker_url=f"sqlite:///{tmp_path / 'var' / 'e.db'}",
+    )
+    config = endpoints(settings)
+    assert config["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
+    assert config["tracker_store"] == {
+        "type": "rasa_ext.stores.SQLTrackerStore",
+        "dialect": "sqlite",
+        "db": str(tmp_path / "var" / "t.db"),
+    }
+    assert config["event_broker"]["type"] == "rasa_ext.stores.SQLEventBroker"
+    assert "lock_store" not in config  # in memory: one engine process
+    assert (tmp_path / "var").is_dir()
+
+
+def test_production_urls_select_postgresql_redis_and_rabbitmq() -> None:
+    settings = Settings(
+        tracker_store_url="postgresql://bot:s%40cret@db.internal:5433/tracker",
+        lock_store_url="redis://:pw@127.0.0.1:6380/2",
+        event_broker_url="amqp://user:pass@127.0.0.1:5672",
+        event_broker_queue="events",
+    )
+    config = endpoints(settings)
+    assert config["tracker_store"] == {
+        "type": "rasa_ext.stores.SQLTrackerStore",
+        "dialect": "postgresql",
+        "db": "tracker",
+        "url": "db.internal",
+        "port": 5433,
+        "username": "bot",
+        "password": "s@cret",
+    }
+    assert config["lock_store"] == {
+        "type": "redis",
+        "url": "127.0.0.1",
+        "port": 6380,
+        "db": 2,
+        "key_prefix": "trolyao",
+        "password": "pw",
+    }
+    assert config["event_broker"] == {
+        "type": "pika",
+        "url": "127.0.0.1",
+        "port": 5672,
+        "username": "user",
+        "password": "pass",
+        "queues": ["events"],
+    }
+
+
+def test_written_file_is_yaml_rasa_can_read(tmp_path: Path) -> None:
+    path = write_endpoints(
+        Settings(tracker_store_url=f"sqlite:///{tmp_path / 't.db'}"), tmp_path / "endpoints.yml"
+    )
+    assert yaml.safe_load(path.read_text())["tracker_store"]["db"] == str(tmp_path / "t.db")
