@@ -2,31 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import swagger_ui_bundle
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
-from api.routes import health, procedures
+from api.routes import chat, health, procedures
+from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
 from trolyao import __version__
 from trolyao.db import get_engine
 from trolyao.search import ProcedureSearch
+from trolyao.settings import get_settings
+
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def limit_body_size(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Refuse request bodies over 64 KiB before reading them (413)."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        return JSONResponse(
+            {"detail": "Nội dung gửi lên quá lớn.", "code": "payload_too_large"}, status_code=413
+        )
+    return await call_next(request)
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the API; ``engine`` defaults to the settings' database."""
 
+    settings = get_settings()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or get_engine()
         app.state.search = ProcedureSearch(app.state.engine)
+        app.state.rasa_client = RasaClient(timeout=settings.engine_timeout_seconds)
+        app.state.session_limiter = RateLimiter(settings.chat_rate_per_session, 60.0)
+        app.state.ip_limiter = RateLimiter(settings.chat_rate_per_ip, 60.0)
         yield
+        await app.state.rasa_client.aclose()
 
     app = FastAPI(
         title="Trợ lý ảo TTHC Lạng Sơn",
@@ -37,8 +62,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
+    app.middleware("http")(limit_body_size)
     app.include_router(health.router)
     app.include_router(procedures.router)
+    app.include_router(chat.router)
 
     # API docs served from the installed swagger-ui-bundle package: no CDN at run time.
     app.mount(

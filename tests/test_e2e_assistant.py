@@ -6,6 +6,7 @@ Needs the trained model (``make test`` trains it first when its inputs changed).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import sqlite3
@@ -285,3 +286,126 @@ def test_rasa_test_stories_pass(assistant: Assistant, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "None of the test stories failed" in (tmp_path / "failed_test_stories.yml").read_text()
+
+
+# --- the web chat at the edge -------------------------------------------------------------
+
+
+@pytest.fixture
+def chat(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    monkeypatch.setenv("RASA_URL", assistant.rasa_url)
+    monkeypatch.setenv("CHAT_RATE_PER_SESSION", "5")
+    monkeypatch.setenv("CORS_ORIGINS", '["https://langson.gov.vn"]')
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app(make_engine(assistant.database_url))) as client:
+            yield client
+    finally:
+        get_settings.cache_clear()
+
+
+def test_web_chat_answers_with_quick_replies(chat: TestClient) -> None:
+    response = chat.post(
+        "/api/chat/messages", json={"session_id": "web-session-01", "text": "thu tuc lam ho chieu"}
+    )
+    assert response.status_code == 200
+    messages = response.json()["messages"]
+    assert "Cấp hộ chiếu phổ thông trong nước" in messages[0]["text"]
+    assert {"title": "Lệ phí", "payload": "/ask_procedure_fee"} in messages[0]["buttons"]
+    follow_up = chat.post(
+        "/api/chat/messages", json={"session_id": "web-session-01", "text": "/ask_procedure_fee"}
+    )
+    assert "200.000 đồng cấp mới" in follow_up.json()["messages"][0]["text"]
+
+
+def test_personal_data_never_reaches_the_tracker_store(
+    chat: TestClient, assistant: Assistant
+) -> None:
+    text = "tôi tên Lan, cccd 001203012345, sđt 0912 345 678, email lan@gmail.com, làm hộ chiếu"
+    response = chat.post("/api/chat/messages", json={"session_id": "web-pii-0001", "text": text})
+    assert response.status_code == 200
+    with sqlite3.connect(assistant.tracker_db) as conn:
+        rows = [
+            json.loads(r[0])
+            for r in conn.execute("SELECT data FROM events WHERE sender_id = 'web-web-pii-0001'")
+        ]
+    user_text = next(r["text"] for r in rows if r["event"] == "user")
+    assert user_text == "tôi tên Lan, cccd [CCCD], sđt [SĐT], email [EMAIL], làm hộ chiếu"
+    stored = json.dumps(rows, ensure_ascii=False)
+    for raw in ("001203012345", "0912 345 678", "912345678", "lan@gmail.com"):
+        assert raw not in stored
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"session_id": "web-bad-0001", "text": "   "}, 422, "empty"),
+        ({"session_id": "web-bad-0002", "text": "hộ chiếu " * 200}, 413, "too_long"),
+        ({"session_id": "x", "text": "xin chào"}, 422, "invalid_request"),
+        ({"session_id": "../../etc/passwd", "text": "xin chào"}, 422, "invalid_request"),
+        ({"text": "xin chào"}, 422, "invalid_request"),
+    ],
+)
+def test_bad_chat_input_gets_a_clear_error(
+    chat: TestClient, body: dict[str, str], status: int, code: str
+) -> None:
+    response = chat.post("/api/chat/messages", json=body)
+    assert response.status_code == status
+    assert response.json()["code"] == code
+
+
+def test_an_oversized_body_is_refused_before_reading(chat: TestClient) -> None:
+    response = chat.post(
+        "/api/chat/messages", content=b"x" * 100_000, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_rate_limit_per_session_answers_429_in_vietnamese(chat: TestClient) -> None:
+    statuses = [
+        chat.post(
+            "/api/chat/messages", json={"session_id": "web-fast-0001", "text": "xin chào"}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert statuses[:5] == [200] * 5
+    limited = chat.post(
+        "/api/chat/messages", json={"session_id": "web-fast-0001", "text": "xin chào"}
+    )
+    assert limited.status_code == 429
+    assert "thử lại" in limited.json()["messages"][0]["text"]
+    assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_cors_allows_only_listed_origins(chat: TestClient) -> None:
+    allowed = chat.options(
+        "/api/chat/messages",
+        headers={"Origin": "https://langson.gov.vn", "Access-Control-Request-Method": "POST"},
+    )
+    assert allowed.headers.get("access-control-allow-origin") == "https://langson.gov.vn"
+    denied = chat.options(
+        "/api/chat/messages",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in denied.headers
+
+
+def test_engine_down_gets_a_polite_reply_within_5_seconds(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{free_port()}")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app(make_engine(assistant.database_url))) as client:
+            started = time.monotonic()
+            response = client.post(
+                "/api/chat/messages", json={"session_id": "web-down-0001", "text": "xin chào"}
+            )
+            elapsed = time.monotonic() - started
+    finally:
+        get_settings.cache_clear()
+    assert response.status_code == 503
+    assert "thử lại" in response.json()["messages"][0]["text"]
+    assert elapsed < 5

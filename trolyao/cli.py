@@ -141,6 +141,16 @@ def _cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_redact(_args: argparse.Namespace) -> int:
+    from bot.redaction import redact
+
+    for line in sys.stdin:
+        ending = "\n" if line.endswith("\n") else ""
+        sys.stdout.write(redact(line.rstrip("\n")) + ending)
+        sys.stdout.flush()
+    return 0
+
+
 def _cmd_run(_args: argparse.Namespace) -> int:
     from trolyao.settings import get_settings
     from trolyao.supervisor import run
@@ -225,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=_cmd_api)
+    sub.add_parser("redact", help="redact personal data from each stdin line").set_defaults(
+        func=_cmd_redact
+    )
     sub.add_parser(
         "run", help="bring up the whole assistant (engine, actions, API, worker)"
     ).set_defaults(func=_cmd_run)

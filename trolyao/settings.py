@@ -51,6 +51,16 @@ class Settings(BaseSettings):
         description="sqlite:///... or postgresql://... (SQL broker) or amqp://... (RabbitMQ)",
     )
     event_broker_queue: str = "rasa_events"
+    # The web chat at the edge.
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"],
+        description="Origins allowed to call the chat API (provincial pages embedding it).",
+    )
+    chat_max_chars: int = 1000
+    chat_rate_per_session: int = 20  # messages per minute
+    chat_rate_per_ip: int = 120  # messages per minute
+    engine_timeout_seconds: float = 4.5
+
     # Data deletion: seconds to wait after a request before deleting, and before re-checking.
     deletion_grace_seconds: float = 3.0
     deletion_resweep_seconds: float = 60.0

@@ -1,0 +1,49 @@
+"""The edge's client of the Rasa engine's REST channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from trolyao.errors import TroLyAoError
+from trolyao.settings import get_settings
+
+
+class EngineUnavailable(TroLyAoError):
+    """The Rasa engine (or the action server behind it) did not answer in time."""
+
+
+class RasaClient:
+    """Sends citizens' (already redacted) messages to Rasa and returns its replies."""
+
+    def __init__(
+        self, base_url: str | None = None, token: str | None = None, timeout: float = 4.5
+    ) -> None:
+        settings = get_settings()
+        self.base_url = (base_url or settings.rasa_url).rstrip("/")
+        self.token = token if token is not None else settings.rasa_auth_token
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=1.0))
+
+    async def send(self, sender: str, text: str, channel: str) -> list[dict[str, Any]]:
+        """Send ``text`` as ``sender``; return Rasa's messages.
+
+        Raises:
+            EngineUnavailable: no answer within the timeout, or an error status.
+        """
+        params = {"token": self.token} if self.token else None
+        body = {"sender": sender, "message": text, "metadata": {"channel": channel}}
+        try:
+            response = await self._client.post(
+                f"{self.base_url}/webhooks/rest/webhook", json=body, params=params
+            )
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(f"engine unreachable: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise EngineUnavailable(f"engine answered HTTP {response.status_code}")
+        data = response.json()
+        return data if isinstance(data, list) else []
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
