@@ -14,14 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
-from api.routes import chat, health, procedures
+from api.logs import install_log_redaction
+from api.routes import chat, health, procedures, telegram
+from api.routes.telegram import SeenUpdates
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
+from bot.telegram import TelegramBridge
 from trolyao import __version__
 from trolyao.db import get_engine
 from trolyao.search import ProcedureSearch
 from trolyao.settings import get_settings
-
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -50,8 +52,20 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.state.rasa_client = RasaClient(timeout=settings.engine_timeout_seconds)
         app.state.session_limiter = RateLimiter(settings.chat_rate_per_session, 60.0)
         app.state.ip_limiter = RateLimiter(settings.chat_rate_per_ip, 60.0)
-        yield
-        await app.state.rasa_client.aclose()
+        app.state.telegram = None
+        app.state.telegram_seen = SeenUpdates()
+        if settings.telegram_bot_token and settings.telegram_mode == "webhook":
+            bridge = TelegramBridge(settings, app.state.rasa_client)
+            app.state.telegram = bridge.build(settings, webhook=True)
+            await app.state.telegram.initialize()
+            await app.state.telegram.start()
+        try:
+            yield
+        finally:
+            if app.state.telegram is not None:
+                await app.state.telegram.stop()
+                await app.state.telegram.shutdown()
+            await app.state.rasa_client.aclose()
 
     app = FastAPI(
         title="Trợ lý ảo TTHC Lạng Sơn",
@@ -62,6 +76,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_log_redaction()
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -73,6 +88,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(chat.router)
+    app.include_router(telegram.router)
 
     # API docs served from the installed swagger-ui-bundle package: no CDN at run time.
     app.mount(

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tests.support_assistant import assistant  # noqa: F401  (the running assistant fixture)
 from trolyao import dbadmin, migrate
 from trolyao.db import make_engine
 from trolyao.dbadmin import create_postgres_database

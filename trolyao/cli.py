@@ -151,6 +151,20 @@ def _cmd_redact(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_telegram(_args: argparse.Namespace) -> int:
+    from bot.rasa_client import RasaClient
+    from bot.telegram import TelegramBridge
+    from trolyao.settings import get_settings
+
+    settings = get_settings()
+    if not settings.telegram_bot_token:
+        print("error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    bridge = TelegramBridge(settings, RasaClient(timeout=settings.engine_timeout_seconds))
+    bridge.build(settings, webhook=False).run_polling()
+    return 0
+
+
 def _cmd_run(_args: argparse.Namespace) -> int:
     from trolyao.settings import get_settings
     from trolyao.supervisor import run
@@ -235,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=_cmd_api)
+    sub.add_parser("telegram", help="the Telegram bot in polling mode").set_defaults(
+        func=_cmd_telegram
+    )
     sub.add_parser("redact", help="redact personal data from each stdin line").set_defaults(
         func=_cmd_redact
     )

@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     chat_rate_per_ip: int = 120  # messages per minute
     engine_timeout_seconds: float = 4.5
 
+    # Telegram (python-telegram-bot): polling from `make run`, or a webhook in the API.
+    telegram_bot_token: str | None = None
+    telegram_mode: str = Field(default="polling", pattern="^(polling|webhook)$")
+    telegram_webhook_secret: str | None = None
+    telegram_id_secret: str | None = Field(
+        default=None, description="Key of the hash that maps Telegram users to sender ids."
+    )
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_rate_per_user: int = 20  # messages per minute
+
     # Data deletion: seconds to wait after a request before deleting, and before re-checking.
     deletion_grace_seconds: float = 3.0
     deletion_resweep_seconds: float = 60.0

@@ -213,6 +213,11 @@ def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
             _http_ok(f"http://{settings.api_host}:{settings.api_port}/healthz"),
         ),
         Process("worker", [str(APP_BIN / "trolyao"), "worker"], dict(os.environ)),
+        *(
+            [Process("telegram", [str(APP_BIN / "trolyao"), "telegram"], dict(os.environ))]
+            if settings.telegram_bot_token and settings.telegram_mode == "polling"
+            else []
+        ),
     ]
 
 

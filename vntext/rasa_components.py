@@ -25,7 +25,10 @@ from vntext.normalize import INVISIBLE, expand_abbreviations, fold
 # 000.00.12.H37-251120-0001) so that they reach extractors as one token.
 # Combining marks (U+0300-U+036F) belong to words typed in decomposed (NFD) form.
 _CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
-_WORD_RE = re.compile(rf"{_CHAR}+(?:[.\-/]{_CHAR}+)*")
+_WORD_RE = re.compile(rf"\[(?:CCCD|CMND|SĐT|EMAIL|STK)\]|{_CHAR}+(?:[.\-/]{_CHAR}+)*")
+# Redaction placeholders ([SĐT], [EMAIL] ...) become one neutral token: the personal data
+# they replaced says nothing about what the citizen asks.
+PLACEHOLDER_TOKEN = "pii"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -70,6 +73,9 @@ class VietnameseTokenizer(Tokenizer):
         tokens: List[Token] = []
         for match in _WORD_RE.finditer(visible):
             raw = match.group(0)
+            if raw.startswith("["):
+                tokens.append(Token(PLACEHOLDER_TOKEN, match.start(), match.end()))
+                continue
             folded = fold(raw)
             words = [folded]
             if self._config["expand_abbreviations"] and attribute == TEXT:

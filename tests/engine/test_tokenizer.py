@@ -71,3 +71,19 @@ def test_messages_without_words_still_get_a_token(
     tokenizer: VietnameseTokenizer, text: str
 ) -> None:
     assert len(tokens_of(tokenizer, text)) == 1
+
+
+def test_redaction_placeholders_become_one_neutral_token(tokenizer: VietnameseTokenizer) -> None:
+    tokens = tokens_of(tokenizer, "sđt [SĐT], cccd [CCCD] nhé")
+    assert [t[0] for t in tokens] == [
+        "so",
+        "dien",
+        "thoai",
+        "pii",
+        "can",
+        "cuoc",
+        "cong",
+        "dan",
+        "pii",
+        "nhe",
+    ]

@@ -79,12 +79,16 @@ def _drop_stop_phrases(tokens: list[Token]) -> list[Token | None]:
     return out
 
 
+_PLACEHOLDER_RE = re.compile(r"\[(?:CCCD|CMND|SĐT|EMAIL|STK)\]")
+
+
 def content_tokens(text: str, *, query: bool) -> list[Token | None]:
     """Return the tokens of ``text`` with ``None`` where a stop word or phrase was.
 
     Stop phrases are removed from queries only; stop words from queries and documents alike.
+    Redaction placeholders ([SĐT], [CCCD] ...) are not words of the question.
     """
-    tokens = surface_tokens(text)
+    tokens = surface_tokens(_PLACEHOLDER_RE.sub(" ", text) if query else text)
     marked = _drop_stop_phrases(tokens) if query else list(tokens)
     out: list[Token | None] = []
     for i, token in enumerate(marked):

@@ -1,0 +1,55 @@
+"""Telegram's webhook, mounted in the API for production."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from telegram import Update
+
+from trolyao.settings import get_settings
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/telegram", tags=["telegram"])
+
+
+class SeenUpdates:
+    """The last update ids received, so that a redelivered update is answered once."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def first_time(self, update_id: int) -> bool:
+        """Record ``update_id``; return whether it was new."""
+        if update_id in self._ids:
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+
+@router.post("/webhook", include_in_schema=False)
+async def webhook(request: Request) -> JSONResponse:
+    """Check the secret token, acknowledge at once, process the update asynchronously."""
+    application: Any = getattr(request.app.state, "telegram", None)
+    secret = get_settings().telegram_webhook_secret
+    if application is None or not secret:
+        return JSONResponse({"detail": "Telegram is not enabled."}, status_code=404)
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return JSONResponse({"detail": "Forbidden."}, status_code=403)
+    try:
+        data = await request.json()
+        update_id = int(data["update_id"])
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"detail": "Not a Telegram update."}, status_code=400)
+    if not request.app.state.telegram_seen.first_time(update_id):
+        return JSONResponse({"ok": True, "duplicate": True})
+    await application.update_queue.put(Update.de_json(data, application.bot))
+    return JSONResponse({"ok": True})

@@ -1,0 +1,184 @@
+"""The Telegram channel (python-telegram-bot 22): polling, or a webhook in the API.
+
+Messages are redacted, sent to Rasa with a stable, non-reversible sender id, and the
+replies sent back as HTML-escaped text split at Telegram's limit, with buttons as inline
+keyboards. Button presses come back as callback queries and go to Rasa as payloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.rasa_client import EngineUnavailable, RasaClient
+from bot.ratelimit import RateLimiter
+from bot.redaction import redact
+from bot.replies import edge_reply
+from trolyao.settings import Settings
+from vntext import clean_text
+
+log = logging.getLogger(__name__)
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+DELETE_COMMAND = "xoadulieu"
+COMMAND_PAYLOADS = {"start": "/greet", "help": "/help", DELETE_COMMAND: "/request_data_deletion"}
+MAX_PAYLOADS = 50_000
+
+
+def sender_id(user_id: int, secret: str) -> str:
+    """A stable sender id for a Telegram user that does not reveal the user's id."""
+    digest = hmac.new(secret.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
+    return f"tg-{digest[:32]}"
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split ``text`` into parts of at most ``limit`` characters, at line breaks if possible."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+            entity = text.rfind("&", 0, cut)
+            if entity > 0 and ";" not in text[entity:cut]:
+                cut = entity  # never split an HTML entity such as &amp;
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n ")
+    if text:
+        parts.append(text)
+    return parts
+
+
+class PayloadStore:
+    """Maps button payloads to short callback data (Telegram allows 64 bytes)."""
+
+    def __init__(self, size: int = MAX_PAYLOADS) -> None:
+        self.size = size
+        self._payloads: OrderedDict[str, str] = OrderedDict()
+
+    def key_for(self, payload: str) -> str:
+        key = "p:" + hashlib.sha256(payload.encode()).hexdigest()[:20]
+        self._payloads[key] = payload
+        self._payloads.move_to_end(key)
+        while len(self._payloads) > self.size:
+            self._payloads.popitem(last=False)
+        return key
+
+    def payload_for(self, key: str) -> str | None:
+        return self._payloads.get(key)
+
+
+class TelegramBridge:
+    """The handlers of the Telegram channel and their state."""
+
+    def __init__(self, settings: Settings, rasa: RasaClient) -> None:
+        secret = settings.telegram_id_secret or settings.telegram_bot_token or ""
+        if not secret:
+            raise ValueError("TELEGRAM_ID_SECRET or TELEGRAM_BOT_TOKEN is required")
+        self.secret = secret
+        self.rasa = rasa
+        self.payloads = PayloadStore()
+        self.limiter = RateLimiter(settings.telegram_rate_per_user, 60.0)
+
+    def build(
+        self, settings: Settings, *, webhook: bool
+    ) -> Application[Any, Any, Any, Any, Any, Any]:
+        """Build the PTB application (``updater(None)`` for a webhook in our own server)."""
+        assert settings.telegram_bot_token
+        builder = (
+            Application.builder()
+            .token(settings.telegram_bot_token)
+            .base_url(settings.telegram_base_url)
+            .rate_limiter(AIORateLimiter(max_retries=2))
+        )
+        if webhook:
+            builder = builder.updater(None)
+        application = builder.build()
+        for command in COMMAND_PAYLOADS:
+            application.add_handler(CommandHandler(command, self.on_command))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        return application
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start, /help and the data-deletion command go to the assistant as payloads."""
+        if update.effective_message is None or update.effective_user is None:
+            return
+        command = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
+        await self.converse(update, context, COMMAND_PAYLOADS.get(command, "/help"))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A citizen's text message, redacted before anything else sees it."""
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        text = clean_text(message.text)
+        if text:
+            await self.converse(update, context, redact(text))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: acknowledge it, then send its payload to the assistant."""
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        payload = self.payloads.payload_for(query.data or "")
+        await self.converse(update, context, payload or "/help")
+
+    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        """Send ``text`` to the assistant as this user and relay its replies."""
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None or user is None:
+            return
+        if self.limiter.hit(str(user.id)):
+            await context.bot.send_message(
+                chat.id, html.escape(edge_reply("rate_limited")), parse_mode=ParseMode.HTML
+            )
+            return
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        try:
+            replies = await self.rasa.send(sender_id(user.id, self.secret), text, "telegram")
+        except EngineUnavailable as exc:
+            log.warning("engine unavailable for Telegram: %s", exc.message)
+            replies = [{"text": edge_reply("unavailable")}]
+        for reply in replies:
+            await self.send_reply(context, chat.id, reply)
+
+    async def send_reply(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: dict[str, Any]
+    ) -> None:
+        """Send one assistant message: escaped, split, buttons on the last part."""
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    str(b.get("title", ""))[:64],
+                    callback_data=self.payloads.key_for(str(b["payload"])),
+                )
+            ]
+            for b in reply.get("buttons") or []
+            if b.get("payload")
+        ]
+        parts = split_text(html.escape(str(reply.get("text") or ""))) or ([" "] if buttons else [])
+        for i, part in enumerate(parts):
+            markup = InlineKeyboardMarkup(buttons) if buttons and i == len(parts) - 1 else None
+            await context.bot.send_message(
+                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
