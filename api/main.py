@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.routes import chat, health, procedures, telegram
+from api.routes import chat, health, procedures, telegram, widget
 from api.routes.telegram import SeenUpdates
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -23,7 +23,7 @@ from bot.telegram import TelegramBridge
 from trolyao import __version__
 from trolyao.db import get_engine
 from trolyao.search import ProcedureSearch
-from trolyao.settings import get_settings
+from trolyao.settings import PROJECT_ROOT, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -89,6 +89,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(procedures.router)
     app.include_router(chat.router)
     app.include_router(telegram.router)
+    app.include_router(widget.router)
+    app.mount(
+        "/static/widget",
+        StaticFiles(directory=PROJECT_ROOT / "api" / "static"),
+        name="widget-static",
+    )
 
     # API docs served from the installed swagger-ui-bundle package: no CDN at run time.
     app.mount(

@@ -28,7 +28,7 @@ _CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
 _WORD_RE = re.compile(rf"\[(?:CCCD|CMND|SĐT|EMAIL|STK)\]|{_CHAR}+(?:[.\-/]{_CHAR}+)*")
 # Redaction placeholders ([SĐT], [EMAIL] ...) become one neutral token: the personal data
 # they replaced says nothing about what the citizen asks.
-PLACEHOLDER_TOKEN = "pii"
+PII_WORD = "pii"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -74,7 +74,7 @@ class VietnameseTokenizer(Tokenizer):
         for match in _WORD_RE.finditer(visible):
             raw = match.group(0)
             if raw.startswith("["):
-                tokens.append(Token(PLACEHOLDER_TOKEN, match.start(), match.end()))
+                tokens.append(Token(PII_WORD, match.start(), match.end()))
                 continue
             folded = fold(raw)
             words = [folded]

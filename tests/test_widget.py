@@ -1,0 +1,192 @@
+"""The web chat widget in headless Chromium (Debian's package, driven by Playwright)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from tests.support_assistant import Assistant, free_port, wait_until
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def api_url(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": assistant.database_url,
+        "RASA_URL": assistant.rasa_url,
+        "CORS_ORIGINS": f'["http://127.0.0.1:{port}"]',
+    }
+    log = (tmp_path_factory.mktemp("api") / "api.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: httpx.get(f"{url}/healthz").status_code == 200, 30, "the API")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (.ci/run does)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_widget(page: Page, url: str) -> None:
+    page.goto(url + "/")
+    page.get_by_role("button", name="Mở trợ lý ảo thủ tục hành chính").click()
+
+
+def send(page: Page, text: str) -> None:
+    page.get_by_label("Câu hỏi của bạn").fill(text)
+    page.get_by_label("Câu hỏi của bạn").press("Enter")
+
+
+def test_ask_click_a_quick_reply_and_keep_history_across_reloads(page: Page, api_url: str) -> None:
+    open_widget(page, api_url)
+    assert page.get_by_label("Câu hỏi của bạn").evaluate("e => e === e.getRootNode().activeElement")
+    send(page, "thu tuc lam ho chieu")
+    page.locator(".msg.bot", has_text="Cấp hộ chiếu phổ thông trong nước").wait_for()
+    page.get_by_role("button", name="Lệ phí").click()
+    page.locator(".msg.bot", has_text="200.000 đồng cấp mới").wait_for()
+    link = page.locator(".msg.bot a[href^='https://dichvucong.gov.vn']").first
+    assert link.get_attribute("rel") == "noopener noreferrer nofollow"
+    page.reload()
+    page.locator(".msg.user", has_text="thu tuc lam ho chieu").wait_for()
+    page.locator(".msg.bot", has_text="200.000 đồng cấp mới").wait_for()
+    assert page.get_by_role("dialog").is_visible()
+    page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "widget-chat.png"))
+
+
+def test_usable_at_360_px_with_keyboard_and_screen_reader_roles(page: Page, api_url: str) -> None:
+    open_widget(page, api_url)
+    box = page.get_by_role("dialog").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert page.get_by_role("log").get_attribute("aria-live") == "polite"
+    assert "xóa dữ liệu của tôi" in page.locator(".privacy").inner_text()
+    page.keyboard.press("Escape")
+    launcher = page.get_by_role("button", name="Mở trợ lý ảo thủ tục hành chính")
+    assert launcher.is_visible()
+    assert launcher.get_attribute("aria-expanded") == "false"
+    assert launcher.evaluate("e => e === e.getRootNode().activeElement")
+    page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "widget-360.png"))
+
+
+def test_the_demo_page_loads_nothing_from_elsewhere(page: Page, api_url: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    response = page.goto(api_url + "/")
+    assert (
+        response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+    )
+    page.get_by_role("button", name="Mở trợ lý ảo thủ tục hành chính").wait_for()
+    assert requests and all(r.startswith(api_url) for r in requests)
+
+
+XSS = [
+    "<script>__xss(1)</script>",
+    "<img src=x onerror=__xss(2)>",
+    "<svg onload=__xss(3)>",
+    "javascript:__xss(4)",
+    '"><script>__xss(5)</script>',
+    '<iframe src="javascript:__xss(6)"></iframe>',
+    '<a href="javascript:__xss(7)">bấm</a>',
+    "[bấm](javascript:__xss(8))",
+    "data:text/html,<script>__xss(9)</script>",
+    "<body onload=__xss(10)>",
+    "<details open ontoggle=__xss(11)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=__xss(12)>",
+    "{{constructor.constructor('__xss(13)')()}}",
+    "<input autofocus onfocus=__xss(14)>",
+    "<video><source onerror=__xss(15)></video>",
+    "<object data=javascript:__xss(16)>",
+    "<embed src=javascript:__xss(17)>",
+    "' onmouseover='__xss(18)",
+    "<marquee onstart=__xss(19)>x</marquee>",
+    'http://x" onmouseover="__xss(20)',
+    "https://example.com/<img src=x onerror=__xss(21)>",
+    "tel:+84<script>__xss(22)</script>",
+    "vbscript:msgbox(23)",
+    "&#60;script&#62;__xss(24)&#60;/script&#62;",
+    "<scr<script>ipt>__xss(25)</scr</script>ipt>",
+    "%3Cscript%3E__xss(26)%3C/script%3E",
+    '<a href="&#106;avascript:__xss(27)">x</a>',
+    '<svg><a xlink:href="javascript:__xss(28)"><text>x</text></a></svg>',
+    "<form action=javascript:__xss(29)><button>x</button></form>",
+    '<meta http-equiv="refresh" content="0;url=javascript:__xss(30)">',
+    '<base href="javascript:__xss(31)//">',
+    "<style>@import 'javascript:__xss(32)';</style>",
+    "<img src=\"x\" onerror=\"window['__x'+'ss'](33)\">",
+    "\u202e<script>__xss(34)</script>",
+]
+
+
+def test_xss_payloads_never_execute(page: Page, api_url: str) -> None:
+    fired: list[Any] = []
+    page.expose_function("__xss", lambda n=None: fired.append(n))
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+
+    def echo(route: Route) -> None:
+        text = json.loads(route.request.post_data or "{}").get("text", "")
+        body = {
+            "messages": [
+                {"text": f"Bạn hỏi: {text}", "buttons": [{"title": text[:60], "payload": "/help"}]}
+            ]
+        }
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/chat/messages", echo)
+    open_widget(page, api_url)
+    for payload in XSS:
+        send(page, payload)
+        page.locator(".msg.bot").last.filter(has_text="Bạn hỏi:").wait_for()
+    page.locator(".quick button").first.hover()
+    page.wait_for_timeout(300)
+    assert fired == []
+    hrefs = page.locator(".msg a").evaluate_all("els => els.map(e => e.href)")
+    assert all(h.startswith(("http://", "https://", "tel:")) for h in hrefs)
+    inner = page.locator("#trolyao-widget").evaluate("h => h.shadowRoot.innerHTML")
+    for tag in ("<script", "<img", "<svg", "<iframe", "<object", "<embed", "<details", "<meta"):
+        assert tag not in inner.lower()
+    assert len(XSS) >= 30
