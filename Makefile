@@ -74,6 +74,7 @@ lint: install-app  ## ruff + mypy
 bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see docs/benchmarks.md
 	$(APP)/bin/trolyao bench search --procedures 10000
 	$(APP)/bin/trolyao bench chat --senders 20 --messages 25
+	$(APP)/bin/trolyao bench webhook --updates 500 --concurrency 20
 
 eval-search: install-app  ## Evaluate procedure search on the dev set
 	$(APP)/bin/trolyao eval search tests/data/search_dev.jsonl

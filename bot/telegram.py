@@ -158,6 +158,8 @@ class TelegramBridge:
             replies = await self.rasa.send(sender_id(user.id, self.secret), text, "telegram")
         except EngineUnavailable as exc:
             log.warning("engine unavailable for Telegram: %s", exc.message)
+            replies = []
+        if not any(r.get("text") or r.get("buttons") for r in replies):
             replies = [{"text": edge_reply("unavailable")}]
         for reply in replies:
             await self.send_reply(context, chat.id, reply)

@@ -127,6 +127,13 @@ def _cmd_bench_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_webhook(args: argparse.Namespace) -> int:
+    from trolyao.bench_edge import run_webhook_benchmark
+
+    run_webhook_benchmark(args.updates, args.concurrency, Path(args.output))
+    return 0
+
+
 def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -244,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_chat.add_argument("--output", default="var/bench/chat.json")
     bench_chat.add_argument("--no-stock", action="store_true")
     bench_chat.set_defaults(func=_cmd_bench_chat)
+    bench_webhook = bench.add_parser("webhook", help="Telegram webhook acknowledgement latency")
+    bench_webhook.add_argument("--updates", type=int, default=500)
+    bench_webhook.add_argument("--concurrency", type=int, default=20)
+    bench_webhook.add_argument("--output", default="var/bench/webhook.json")
+    bench_webhook.set_defaults(func=_cmd_bench_webhook)
 
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")

@@ -97,4 +97,8 @@ async def post_message(message: ChatMessageIn, request: Request) -> Any:
     except EngineUnavailable as exc:
         log.warning("engine unavailable for the web chat: %s", exc.message)
         return _reply(503, edge_reply("unavailable"), "engine_unavailable")
-    return ChatMessagesOut(messages=_to_messages(replies))
+    messages = _to_messages(replies)
+    if not messages:  # every turn answers; silence means the action server failed
+        log.warning("the engine returned no reply (action server down?)")
+        return _reply(503, edge_reply("unavailable"), "engine_unavailable")
+    return ChatMessagesOut(messages=messages)
