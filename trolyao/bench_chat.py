@@ -10,7 +10,6 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import httpx
 import yaml
 
 from trolyao.settings import PROJECT_ROOT
-from trolyao.supervisor import ENGINE_BIN
+from trolyao.supervisor import ENGINE_BIN, action_server_argv
 
 QUESTIONS = [
     "lệ phí làm hộ chiếu bao nhiêu",
@@ -272,16 +271,7 @@ def run_chat_benchmark(
     actions_url = f"http://127.0.0.1:{actions_port}"
     actions_log = (workdir / "actions.log").open("wb")
     actions = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(actions_port),
-            "--quiet",
-        ],
+        action_server_argv(actions_port),
         cwd=PROJECT_ROOT,
         stdout=actions_log,
         stderr=subprocess.STDOUT,

@@ -137,6 +137,20 @@ class Process:
             pass
 
 
+def action_server_argv(port: int) -> list[str]:
+    """The command that serves our actions (app env) on ``port``; set SANIC_HOST=127.0.0.1."""
+    return [
+        sys.executable,
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(port),
+        "--quiet",
+    ]
+
+
 def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], bool]:
     def check() -> bool:
         try:
@@ -185,16 +199,7 @@ def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
     return [
         Process(
             "actions",
-            [
-                sys.executable,
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                action_port,
-                "--quiet",
-            ],
+            action_server_argv(int(action_port)),
             actions_env,
             _http_ok(f"{settings.action_server_url}/health"),
         ),
