@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.routes import chat, health, procedures, telegram, widget
+from api.routes import auth, chat, health, procedures, telegram, widget
 from api.routes.telegram import SeenUpdates
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -52,6 +52,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.state.rasa_client = RasaClient(timeout=settings.engine_timeout_seconds)
         app.state.session_limiter = RateLimiter(settings.chat_rate_per_session, 60.0)
         app.state.ip_limiter = RateLimiter(settings.chat_rate_per_ip, 60.0)
+        app.state.login_limiter = RateLimiter(30, 60.0)
         app.state.telegram = None
         app.state.telegram_seen = SeenUpdates()
         if settings.telegram_bot_token and settings.telegram_mode == "webhook":
@@ -88,6 +89,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(chat.router)
+    app.include_router(auth.router)
     app.include_router(telegram.router)
     app.include_router(widget.router)
     app.mount(

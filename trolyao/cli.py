@@ -172,6 +172,34 @@ def _cmd_telegram(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_users_create(args: argparse.Namespace) -> int:
+    from trolyao.auth import InvalidUser, create_user
+    from trolyao.db import session_scope
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with session_scope() as session:
+            user = create_user(session, args.username, password, args.role)
+            print(f"Đã tạo tài khoản {user.username} ({user.role}).")
+    except InvalidUser as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_users_list(_args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from trolyao.db import session_scope
+    from trolyao.models import User
+
+    with session_scope() as session:
+        for user in session.scalars(select(User).order_by(User.username)):
+            state = "" if user.active else " (khóa)"
+            print(f"{user.username}\t{user.role}{state}")
+    return 0
+
+
 def _cmd_run(_args: argparse.Namespace) -> int:
     from trolyao.settings import get_settings
     from trolyao.supervisor import run
@@ -261,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=_cmd_api)
+    users = sub.add_parser("users", help="staff accounts").add_subparsers(
+        dest="users_command", required=True
+    )
+    create = users.add_parser("create", help="create an account; the password is read on stdin")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "editor", "official"])
+    create.set_defaults(func=_cmd_users_create)
+    users.add_parser("list", help="list accounts").set_defaults(func=_cmd_users_list)
     sub.add_parser("telegram", help="the Telegram bot in polling mode").set_defaults(
         func=_cmd_telegram
     )

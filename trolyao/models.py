@@ -31,6 +31,7 @@ TIME_UNITS = ("gio", "ngay", "ngay_lam_viec", "trong_ngay")
 FEE_KINDS = ("phi", "le_phi")
 VALIDITY_STATES = ("dang_ap_dung", "het_hieu_luc", "thay_the")
 ADMIN_LEVELS = ("trung_uong", "tinh", "huyen", "xa", "co_quan_khac")
+ROLES = ("admin", "editor", "official")
 DOSSIER_STATES = (
     "da_tiep_nhan",
     "dang_xu_ly",
@@ -51,6 +52,11 @@ def _in(column: str, values: tuple[str, ...], *, nullable: bool = True) -> str:
 def utcnow() -> dt.datetime:
     """Return the current time, timezone-aware in UTC."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """``value`` as an aware UTC datetime (SQLite returns naive ones for aware columns)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -260,3 +266,33 @@ class DeletionRequest(Base):
     first_pass_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     events_deleted: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A staff account: ``admin``, ``editor`` (knowledge base) or ``official`` (analytics)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES, nullable=False), name="role_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    user: Mapped[User] = relationship()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, MetaData, Table, delete, inspect, select
 from sqlalchemy.orm import Session
 
-from trolyao.models import DeletionRequest, utcnow
+from trolyao.models import DeletionRequest, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,14 @@ def process_deletions(
             select(DeletionRequest).where(DeletionRequest.completed_at.is_(None))
         ).all()
         for request in pending:
-            requested = _aware(request.requested_at)
+            requested = as_utc(request.requested_at)
             if request.first_pass_at is None:
                 if now - requested < grace:
                     continue
                 deleted = delete_tracker_events(tracker_engine, request.sender_id)
                 request.first_pass_at = now
                 report.first_passes += 1
-            elif now - _aware(request.first_pass_at) >= resweep:
+            elif now - as_utc(request.first_pass_at) >= resweep:
                 deleted = delete_tracker_events(tracker_engine, request.sender_id)
                 request.completed_at = now
                 report.completed += 1
@@ -81,8 +81,3 @@ def process_deletions(
     if report.events_deleted:
         log.info("deleted %d tracker events on request", report.events_deleted)
     return report
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)

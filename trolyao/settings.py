@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_rate_per_user: int = 20  # messages per minute
 
+    # Staff authentication (analytics and knowledge-base administration).
+    auth_token_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    auth_max_failures: int = Field(default=5, ge=1)
+    auth_lockout_minutes: int = Field(default=15, ge=1)
+
     # Data deletion: seconds to wait after a request before deleting, and before re-checking.
     deletion_grace_seconds: float = 3.0
     deletion_resweep_seconds: float = 60.0

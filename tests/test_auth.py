@@ -1,0 +1,187 @@
+"""Staff authentication: accounts, argon2, bearer tokens with expiry, roles, lockout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import HTTPException
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from api.deps import require_roles
+from api.main import create_app
+from trolyao.auth import AuthError, InvalidUser, authenticate, create_user
+from trolyao.models import ApiToken, User
+
+PASSWORD = "mat-khau-du-dai-123"
+
+
+@pytest.fixture
+def client(engine: Engine) -> Iterator[TestClient]:
+    with Session(engine) as session, session.begin():
+        create_user(session, "canbo", PASSWORD, "official")
+        create_user(session, "quantri", PASSWORD, "admin")
+    with TestClient(create_app(engine)) as client:
+        yield client
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, object]:
+    response = client.post("/api/auth/token", data={"username": username, "password": password})
+    return {"status": response.status_code, **response.json()}
+
+
+def test_passwords_are_stored_as_argon2_hashes(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        user = create_user(session, "Nguoi.Dung", PASSWORD, "editor")
+        assert user.username == "nguoi.dung"
+        assert user.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role"),
+    [
+        ("ab", PASSWORD, "admin"),
+        ("ok_name", "short", "admin"),
+        ("ok_name", PASSWORD, "root"),
+        ("bad name!", PASSWORD, "admin"),
+    ],
+)
+def test_invalid_accounts_are_refused(
+    engine: Engine, username: str, password: str, role: str
+) -> None:
+    with Session(engine) as session, pytest.raises(InvalidUser):
+        create_user(session, username, password, role)
+
+
+def test_token_flow(client: TestClient) -> None:
+    result = login(client, "canbo")
+    assert result["status"] == 200
+    assert result["token_type"] == "bearer" and result["role"] == "official"
+    assert result["expires_in"] == 3600
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {result['access_token']}"})
+    assert me.json() == {"username": "canbo", "role": "official"}
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic Y2FuYm86eA=="}]
+)
+def test_missing_or_invalid_token_is_401(client: TestClient, headers: dict[str, str]) -> None:
+    response = client.get("/api/auth/me", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_expired_token_is_401(client: TestClient, engine: Engine) -> None:
+    token = login(client, "canbo")["access_token"]
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(ApiToken).values(
+                expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+            )
+        )
+    assert (
+        client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
+
+
+def test_tokens_are_stored_hashed(client: TestClient, engine: Engine) -> None:
+    token = str(login(client, "canbo")["access_token"])
+    with Session(engine) as session:
+        hashes = session.scalars(select(ApiToken.token_hash)).all()
+    assert token not in hashes and len(hashes) == 1
+
+
+def test_wrong_password_is_401_and_locks_after_repeated_failures(client: TestClient) -> None:
+    for _ in range(5):
+        assert login(client, "canbo", "sai-mat-khau-roi")["status"] == 401
+    locked = client.post("/api/auth/token", data={"username": "canbo", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert int(locked.headers["retry-after"]) > 60
+    assert login(client, "quantri")["status"] == 200  # other accounts unaffected
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client: TestClient) -> None:
+    unknown = login(client, "khongco", PASSWORD)
+    wrong = login(client, "canbo", "sai-mat-khau-roi")
+    assert unknown == wrong == {"status": 401, "detail": "Sai tên đăng nhập hoặc mật khẩu."}
+
+
+def test_lock_expires(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        create_user(session, "tam.khoa", PASSWORD, "editor")
+    now = dt.datetime.now(dt.timezone.utc)
+    with Session(engine) as session, session.begin():
+        for _ in range(2):
+            with pytest.raises(AuthError):
+                authenticate(
+                    session,
+                    "tam.khoa",
+                    "x" * 12,
+                    max_failures=2,
+                    lockout=dt.timedelta(minutes=15),
+                    now=now,
+                )
+        with pytest.raises(AuthError):
+            authenticate(
+                session,
+                "tam.khoa",
+                PASSWORD,
+                max_failures=2,
+                lockout=dt.timedelta(minutes=15),
+                now=now,
+            )
+        later = now + dt.timedelta(minutes=16)
+        user = authenticate(
+            session,
+            "tam.khoa",
+            PASSWORD,
+            max_failures=2,
+            lockout=dt.timedelta(minutes=15),
+            now=later,
+        )
+        assert user.username == "tam.khoa"
+
+
+def test_roles_are_enforced() -> None:
+    official = User(username="canbo", role="official", password_hash="x", active=True)
+    assert require_roles("official", "admin")(official) is official
+    with pytest.raises(HTTPException) as caught:
+        require_roles("admin", "editor")(official)
+    assert caught.value.status_code == 403
+
+
+def test_cli_creates_a_user_with_the_password_on_stdin(fresh_url: str, tmp_path: Path) -> None:
+    trolyao = str(Path(sys.executable).parent / "trolyao")
+    env = {**os.environ, "DATABASE_URL": fresh_url}
+    subprocess.run([trolyao, "db", "upgrade"], env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        [trolyao, "users", "create", "--username", "admin1", "--role", "admin"],
+        input=PASSWORD + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout
+    listed = subprocess.run(
+        [trolyao, "users", "list"], env=env, capture_output=True, text=True, check=True
+    )
+    assert listed.stdout.strip() == "admin1\tadmin"
+    short = subprocess.run(
+        [trolyao, "users", "create", "--username", "x2y", "--role", "admin"],
+        input="short\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert short.returncode == 2 and "Mật khẩu" in short.stderr
