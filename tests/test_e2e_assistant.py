@@ -280,3 +280,59 @@ def test_engine_down_gets_a_polite_reply_within_5_seconds(
     assert response.status_code == 503
     assert "thử lại" in response.json()["messages"][0]["text"]
     assert elapsed < 5
+
+
+def test_conversations_are_ingested_with_exact_counts_then_deleted_on_request(
+    assistant: Assistant,
+) -> None:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from trolyao.analytics.ingest import Ingester
+    from trolyao.models import Turn
+
+    sender = "e2e-analytics"
+    assistant.say(sender, "thu tuc lam ho chieu")
+    assistant.say(sender, "còn lệ phí thì sao?")
+    assistant.say(sender, '/feedback{"feedback_value": "down"}')
+    assistant.say(sender, "kể chuyện cười đi")
+    app_engine = make_engine(assistant.database_url)
+    broker_engine = make_engine(f"sqlite:///{assistant.tracker_db.parent / 'events.db'}")
+    Ingester(app_engine, broker_engine).run_until_idle()
+    Ingester(app_engine, broker_engine).run_until_idle()  # twice: nothing counted twice
+    with Session(app_engine) as session:
+        rows = session.scalars(
+            select(Turn).where(Turn.sender_id == sender).order_by(Turn.started_at)
+        ).all()
+        assert [(t.intent, t.outcome, t.attribute, t.feedback) for t in rows] == [
+            ("ask_procedure_overview", "answered", "overview", None),
+            ("ask_procedure_fee", "answered", "fee", None),
+            ("feedback", "other", None, "down"),
+            ("out_of_scope", "out_of_scope", None, None),
+        ]
+        assert all(t.procedure_key == "cap-ho-chieu-pho-thong-trong-nuoc" for t in rows[:2])
+        assert all(t.response_ms is not None and t.response_ms < 5000 for t in rows)
+    assistant.say(sender, "xóa dữ liệu của tôi")
+    assistant.say(sender, "có")
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=10)
+    tracker_engine = make_engine(f"sqlite:///{assistant.tracker_db}")
+    process_deletions(
+        app_engine,
+        tracker_engine,
+        grace=dt.timedelta(seconds=3),
+        resweep=dt.timedelta(seconds=60),
+        now=later,
+        broker_engine=broker_engine,
+    )
+    with Session(app_engine) as session:
+        left = session.scalar(
+            select(func.count()).select_from(Turn).where(Turn.sender_id == sender)
+        )
+    assert left == 0
+    with sqlite3.connect(assistant.tracker_db.parent / "events.db") as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+            == 0
+        )
+    for engine in (app_engine, broker_engine, tracker_engine):
+        engine.dispose()

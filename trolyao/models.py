@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -296,3 +297,37 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
     user: Mapped[User] = relationship()
+
+
+class Turn(Base):
+    """One citizen message and how the assistant answered it (analytics; text is redacted)."""
+
+    __tablename__ = "analytics_turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(300), unique=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(64), index=True)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    action: Mapped[str | None] = mapped_column(String(64))
+    response: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    procedure_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    attribute: Mapped[str | None] = mapped_column(String(20))
+    handoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    feedback: Mapped[str | None] = mapped_column(String(4))
+    bot_messages: Mapped[int] = mapped_column(Integer, default=0)
+    response_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class IngestCheckpoint(Base):
+    """How far the ingester has read a source (the broker's last event id)."""
+
+    __tablename__ = "ingest_checkpoints"
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Engine, MetaData, Table, delete, inspect, select
+from sqlalchemy import CursorResult, Engine, MetaData, Table, delete, inspect, select
 from sqlalchemy.orm import Session
 
-from trolyao.models import DeletionRequest, as_utc, utcnow
+from trolyao.models import DeletionRequest, Turn, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,19 @@ class DeletionReport:
     events_deleted: int = 0
 
 
+def delete_sender_everywhere(
+    session: Session, tracker_engine: Engine, broker_engine: Engine | None, sender_id: str
+) -> int:
+    """Delete ``sender_id``'s events (tracker store, SQL broker) and analytics rows."""
+    deleted = delete_tracker_events(tracker_engine, sender_id)
+    if broker_engine is not None:
+        deleted += delete_tracker_events(broker_engine, sender_id)  # same table name, events
+    result = cast(
+        "CursorResult[Any]", session.execute(delete(Turn).where(Turn.sender_id == sender_id))
+    )
+    return deleted + int(result.rowcount or 0)
+
+
 def process_deletions(
     app_engine: Engine,
     tracker_engine: Engine,
@@ -54,8 +68,12 @@ def process_deletions(
     grace: dt.timedelta,
     resweep: dt.timedelta,
     now: dt.datetime | None = None,
+    broker_engine: Engine | None = None,
 ) -> DeletionReport:
-    """Carry out the deletion requests that are due; safe to run again at any time."""
+    """Carry out the deletion requests that are due; safe to run again at any time.
+
+    The sender's tracker events, SQL broker events and analytics rows all go.
+    """
     now = now or utcnow()
     report = DeletionReport()
     with Session(app_engine) as session, session.begin():
@@ -67,11 +85,15 @@ def process_deletions(
             if request.first_pass_at is None:
                 if now - requested < grace:
                     continue
-                deleted = delete_tracker_events(tracker_engine, request.sender_id)
+                deleted = delete_sender_everywhere(
+                    session, tracker_engine, broker_engine, request.sender_id
+                )
                 request.first_pass_at = now
                 report.first_passes += 1
             elif now - as_utc(request.first_pass_at) >= resweep:
-                deleted = delete_tracker_events(tracker_engine, request.sender_id)
+                deleted = delete_sender_everywhere(
+                    session, tracker_engine, broker_engine, request.sender_id
+                )
                 request.completed_at = now
                 report.completed += 1
             else:

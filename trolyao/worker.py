@@ -1,4 +1,4 @@
-"""Background jobs run by ``trolyao worker``: carrying out data deletion requests."""
+"""Background jobs run by ``trolyao worker``: usage ingestion and data deletion requests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import signal
 import threading
 
+from trolyao.analytics.ingest import Ingester
 from trolyao.db import get_engine, make_engine
 from trolyao.privacy import process_deletions
 from trolyao.settings import get_settings
@@ -20,6 +21,13 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
     settings = get_settings()
     app_engine = get_engine()
     tracker_engine = make_engine(settings.tracker_store_url)
+    broker_url = settings.event_broker_url
+    broker_engine = (
+        None
+        if broker_url.startswith("amqp")
+        else make_engine(broker_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    )
+    ingester = Ingester(app_engine, broker_engine) if broker_engine is not None else None
     stop = threading.Event()
     if not once:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -28,9 +36,22 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
     resweep = dt.timedelta(seconds=settings.deletion_resweep_seconds)
     while True:
         try:
-            process_deletions(app_engine, tracker_engine, grace=grace, resweep=resweep)
+            if ingester is not None:
+                ingester.run_until_idle()
+        except Exception:  # the batch was rolled back; it is read again at the next tick
+            log.exception("usage ingestion pass failed")
+        try:
+            process_deletions(
+                app_engine,
+                tracker_engine,
+                grace=grace,
+                resweep=resweep,
+                broker_engine=broker_engine,
+            )
         except Exception:  # a failed pass is retried at the next tick, nothing is lost
             log.exception("data deletion pass failed")
         if once or stop.wait(interval):
             break
     tracker_engine.dispose()
+    if broker_engine is not None:
+        broker_engine.dispose()

@@ -1,0 +1,208 @@
+"""The analytics ingester: exact rows, idempotent, restart-safe (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy.orm import Session
+
+from trolyao.analytics.ingest import Ingester, outcome_of
+from trolyao.db import make_engine
+from trolyao.models import IngestCheckpoint, Turn
+
+T0 = 1_795_000_000.0
+
+
+def user(ts: float, text: str, intent: str, channel: str = "web", **extra: Any) -> dict[str, Any]:
+    parse = {"intent": {"name": intent, "confidence": 0.97}, "entities": extra.pop("entities", [])}
+    return {
+        "event": "user",
+        "timestamp": ts,
+        "text": text,
+        "parse_data": parse,
+        "input_channel": "rest",
+        "metadata": {"channel": channel},
+    }
+
+
+def bot(ts: float, utter: str) -> dict[str, Any]:
+    return {"event": "bot", "timestamp": ts, "text": "…", "metadata": {"utter_action": utter}}
+
+
+def action(ts: float, name: str) -> dict[str, Any]:
+    return {"event": "action", "timestamp": ts, "name": name}
+
+
+def slot(ts: float, name: str, value: Any) -> dict[str, Any]:
+    return {"event": "slot", "timestamp": ts, "name": name, "value": value}
+
+
+STREAM: list[tuple[str, dict[str, Any]]] = [
+    ("web-a", action(T0, "action_session_start")),
+    ("web-a", action(T0, "action_listen")),
+    ("web-a", user(T0 + 1, "thu tuc lam ho chieu", "ask_procedure_overview")),
+    ("web-a", action(T0 + 1.1, "action_answer_procedure")),
+    ("web-a", bot(T0 + 1.2, "utter_procedure_overview")),
+    ("web-a", bot(T0 + 1.25, "utter_feedback_prompt")),
+    ("web-a", slot(T0 + 1.25, "procedure_key", "cap-ho-chieu-pho-thong-trong-nuoc")),
+    ("web-a", slot(T0 + 1.25, "last_attribute", "overview")),
+    ("web-a", action(T0 + 1.3, "action_listen")),
+    ("tg-b", user(T0 + 2, "lệ phí giám hộ", "ask_procedure_fee", channel="telegram")),
+    ("tg-b", action(T0 + 2.1, "action_answer_procedure")),
+    ("tg-b", bot(T0 + 2.3, "utter_procedure_fee_unknown")),
+    ("tg-b", slot(T0 + 2.3, "procedure_key", "1.004837")),
+    (
+        "web-a",
+        user(
+            T0 + 3,
+            "/feedback",
+            "feedback",
+            entities=[{"entity": "feedback_value", "value": "down"}],
+        ),
+    ),
+    ("web-a", action(T0 + 3.1, "action_record_feedback")),
+    ("web-a", bot(T0 + 3.2, "utter_feedback_sorry")),
+    ("tg-b", user(T0 + 4, "nuôi ong mật", "ask_procedure_overview", channel="telegram")),
+    ("tg-b", action(T0 + 4.1, "action_answer_procedure")),
+    ("tg-b", bot(T0 + 4.2, "utter_procedure_not_found")),
+    ("tg-b", user(T0 + 5, "abc xyz", "nlu_fallback", channel="telegram")),
+    ("tg-b", action(T0 + 5.1, "action_fallback")),
+    ("tg-b", bot(T0 + 5.4, "utter_fallback_no_suggestion")),
+    ("web-c", user(T0 + 6, "cho gặp cán bộ", "request_human")),
+    ("web-c", action(T0 + 6.1, "action_request_human")),
+    ("web-c", bot(T0 + 6.15, "utter_handoff")),
+    ("web-c", slot(T0 + 6.15, "handoff_requested", True)),
+]
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'events.db'}")
+    table = Table(
+        "events",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("data", Text),
+    )
+    table.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(table), [{"sender_id": s, "data": json.dumps(e)} for s, e in STREAM])
+        conn.execute(insert(table), [{"sender_id": "web-x", "data": "not json"}])
+    return engine
+
+
+def turns(engine: Engine) -> list[Turn]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Turn).order_by(Turn.started_at)))
+
+
+def test_each_citizen_message_becomes_one_row_with_what_was_answered(
+    engine: Engine, broker: Engine
+) -> None:
+    report = Ingester(engine, broker).run_until_idle()
+    assert (report.events, report.turns) == (len(STREAM) + 1, 6)
+    rows = turns(engine)
+    summary = [
+        (
+            t.sender_id,
+            t.channel,
+            t.intent,
+            t.outcome,
+            t.procedure_key,
+            t.attribute,
+            t.feedback,
+            t.handoff,
+        )
+        for t in rows
+    ]
+    assert summary == [
+        (
+            "web-a",
+            "web",
+            "ask_procedure_overview",
+            "answered",
+            "cap-ho-chieu-pho-thong-trong-nuoc",
+            "overview",
+            None,
+            False,
+        ),
+        ("tg-b", "telegram", "ask_procedure_fee", "unknown_fact", "1.004837", None, None, False),
+        ("web-a", "web", "feedback", "other", None, None, "down", False),
+        ("tg-b", "telegram", "ask_procedure_overview", "no_match", None, None, None, False),
+        ("tg-b", "telegram", "nlu_fallback", "fallback", None, None, None, False),
+        ("web-c", "web", "request_human", "other", None, None, None, True),
+    ]
+    assert [t.response_ms for t in rows] == [250, 300, 200, 200, 400, 150]
+    assert rows[0].bot_messages == 2 and rows[0].action == "action_answer_procedure"
+    assert rows[0].text == "thu tuc lam ho chieu"
+
+
+def test_running_twice_counts_nothing_twice(engine: Engine, broker: Engine) -> None:
+    Ingester(engine, broker).run_until_idle()
+    again = Ingester(engine, broker).run_until_idle()
+    assert again.events == 0
+    assert len(turns(engine)) == 6
+
+
+def test_small_batches_give_the_same_rows(engine: Engine, broker: Engine) -> None:
+    Ingester(engine, broker).run_until_idle(batch=3)
+    rows = turns(engine)
+    assert len(rows) == 6
+    assert rows[0].procedure_key == "cap-ho-chieu-pho-thong-trong-nuoc"
+    assert rows[0].response_ms == 250
+
+
+def test_a_crash_mid_batch_loses_nothing_and_repeats_nothing(
+    engine: Engine, broker: Engine
+) -> None:
+    class Crashing(Ingester):
+        calls = 0
+
+        @staticmethod
+        def _apply(*args: Any) -> int:
+            Crashing.calls += 1
+            if Crashing.calls == 12:
+                raise RuntimeError("power cut")
+            return Ingester._apply(*args)
+
+    with pytest.raises(RuntimeError):
+        Crashing(engine, broker).run_until_idle(batch=100)
+    assert turns(engine) == []
+    with Session(engine) as session:
+        assert session.get(IngestCheckpoint, "sql-broker") is None
+    Ingester(engine, broker).run_until_idle()
+    assert len(turns(engine)) == 6
+
+
+def test_a_lost_checkpoint_replays_without_duplicates(engine: Engine, broker: Engine) -> None:
+    Ingester(engine, broker).run_until_idle()
+    with Session(engine) as session, session.begin():
+        session.delete(session.get(IngestCheckpoint, "sql-broker"))
+    Ingester(engine, broker).run_until_idle()
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Turn)) == 6
+
+
+@pytest.mark.parametrize(
+    ("response", "intent", "outcome"),
+    [
+        ("utter_procedure_fee", "ask_procedure_fee", "answered"),
+        ("utter_procedure_online_no", "ask_procedure_online", "answered"),
+        ("utter_procedure_steps_unknown", "ask_procedure_steps", "unknown_fact"),
+        ("utter_procedure_choose", "ask_procedure_fee", "ambiguous"),
+        ("utter_procedure_ask_which", "ask_procedure_fee", "no_match"),
+        ("utter_dossier_status", "check_dossier_status", "answered"),
+        ("utter_dossier_not_found", "check_dossier_status", "unknown_fact"),
+        ("utter_out_of_scope", "out_of_scope", "out_of_scope"),
+        ("utter_fallback", "nlu_fallback", "fallback"),
+        ("utter_greet", "greet", "other"),
+        (None, "greet", "pending"),
+    ],
+)
+def test_outcomes(response: str | None, intent: str, outcome: str) -> None:
+    assert outcome_of(response, intent) == outcome

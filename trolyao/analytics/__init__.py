@@ -1,0 +1,1 @@
+"""Usage analytics: Rasa's event stream turned into one row per citizen message."""
