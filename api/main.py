@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.routes import auth, chat, health, procedures, telegram, widget
+from api.routes import analytics, auth, chat, health, procedures, telegram, widget
 from api.routes.telegram import SeenUpdates
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -90,6 +90,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(procedures.router)
     app.include_router(chat.router)
     app.include_router(auth.router)
+    app.include_router(analytics.router)
     app.include_router(telegram.router)
     app.include_router(widget.router)
     app.mount(
