@@ -134,6 +134,16 @@ def _cmd_bench_webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_ingest(args: argparse.Namespace) -> int:
+    from trolyao.analytics.bench import run_ingest_benchmark
+
+    result = run_ingest_benchmark(
+        args.conversations, args.databases, Path("var/bench"), args.postgres_url
+    )
+    Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    return 0
+
+
 def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -284,6 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench_webhook.add_argument("--concurrency", type=int, default=20)
     bench_webhook.add_argument("--output", default="var/bench/webhook.json")
     bench_webhook.set_defaults(func=_cmd_bench_webhook)
+    bench_ingest = bench.add_parser("ingest", help="usage ingestion throughput")
+    bench_ingest.add_argument("--conversations", type=int, default=4000)
+    bench_ingest.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    bench_ingest.add_argument("--output", default="var/bench/ingest.json")
+    bench_ingest.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    bench_ingest.set_defaults(func=_cmd_bench_ingest)
 
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")
