@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-from trolyao.analytics.ingest import Ingester, outcome_of
+from trolyao.analytics.ingest import Ingester, broker_events_table, outcome_of
 from trolyao.db import make_engine
 from trolyao.models import IngestCheckpoint, Turn
 
@@ -82,13 +82,7 @@ STREAM: list[tuple[str, dict[str, Any]]] = [
 @pytest.fixture
 def broker(tmp_path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{tmp_path / 'events.db'}")
-    table = Table(
-        "events",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("data", Text),
-    )
+    table = broker_events_table()
     table.metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(insert(table), [{"sender_id": s, "data": json.dumps(e)} for s, e in STREAM])

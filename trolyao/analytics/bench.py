@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy import insert
 
 from trolyao import migrate
-from trolyao.analytics.ingest import Ingester
+from trolyao.analytics.ingest import Ingester, broker_events_table
 from trolyao.db import make_engine
 from trolyao.dbadmin import create_postgres_database, drop_database
 
@@ -71,13 +71,7 @@ def run_ingest_benchmark(
     broker_url = f"sqlite:///{workdir / 'bench-broker.db'}"
     drop_database(broker_url, postgres_admin_url)
     broker = make_engine(broker_url)
-    table = Table(
-        "events",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("data", Text),
-    )
+    table = broker_events_table()
     table.metadata.create_all(broker)
     rows = synthetic_events(conversations)
     with broker.begin() as conn:

@@ -13,7 +13,18 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, Table, func, inspect, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from trolyao.models import IngestCheckpoint, Turn
@@ -21,6 +32,17 @@ from trolyao.models import IngestCheckpoint, Turn
 SKIPPED_ACTIONS = frozenset({"action_listen", "action_session_start", "action_restart"})
 FEEDBACK_PROMPT = "utter_feedback_prompt"
 NEGATIVE_FEEDBACK = ("chua", "khong", "ko ", "sai")
+
+
+def broker_events_table(metadata: MetaData | None = None) -> Table:
+    """The table Rasa's SQL event broker writes: ``events(id, sender_id, data)``."""
+    return Table(
+        "events",
+        metadata or MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("data", Text),
+    )
 
 
 def outcome_of(response: str | None, intent: str | None) -> str:
