@@ -200,3 +200,22 @@ def test_a_lost_checkpoint_replays_without_duplicates(engine: Engine, broker: En
 )
 def test_outcomes(response: str | None, intent: str, outcome: str) -> None:
     assert outcome_of(response, intent) == outcome
+
+
+def test_retention_purges_old_rows_and_ingested_broker_events(
+    engine: Engine, broker: Engine
+) -> None:
+    import datetime as dt
+
+    from trolyao.analytics.retention import purge
+
+    Ingester(engine, broker).run_until_idle()
+    day = dt.datetime.fromtimestamp(T0, dt.timezone.utc)
+    kept = purge(engine, broker, keep=dt.timedelta(days=30), now=day + dt.timedelta(days=29))
+    assert (kept.turns, kept.broker_events) == (0, 1)  # only the unreadable row goes
+    gone = purge(engine, broker, keep=dt.timedelta(days=30), now=day + dt.timedelta(days=31))
+    assert gone.turns == 6
+    assert gone.broker_events == len(STREAM)
+    assert turns(engine) == []
+    again = Ingester(engine, broker).run_until_idle()
+    assert again.events == 0

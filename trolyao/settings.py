@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     auth_max_failures: int = Field(default=5, ge=1)
     auth_lockout_minutes: int = Field(default=15, ge=1)
 
+    # Analytics: how long turns (and ingested broker events) are kept.
+    analytics_retention_days: int = Field(default=365, ge=1)
+
     # Data deletion: seconds to wait after a request before deleting, and before re-checking.
     deletion_grace_seconds: float = 3.0
     deletion_resweep_seconds: float = 60.0

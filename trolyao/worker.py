@@ -6,13 +6,16 @@ import datetime as dt
 import logging
 import signal
 import threading
+import time
 
 from trolyao.analytics.ingest import Ingester
+from trolyao.analytics.retention import purge
 from trolyao.db import get_engine, make_engine
 from trolyao.privacy import process_deletions
 from trolyao.settings import get_settings
 
 log = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 3600.0
 
 
 def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
@@ -34,6 +37,8 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
         signal.signal(signal.SIGINT, lambda *_: stop.set())
     grace = dt.timedelta(seconds=settings.deletion_grace_seconds)
     resweep = dt.timedelta(seconds=settings.deletion_resweep_seconds)
+    retention = dt.timedelta(days=settings.analytics_retention_days)
+    last_purge = 0.0
     while True:
         try:
             if ingester is not None:
@@ -50,6 +55,12 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
             )
         except Exception:  # a failed pass is retried at the next tick, nothing is lost
             log.exception("data deletion pass failed")
+        if time.monotonic() - last_purge > PURGE_EVERY_SECONDS or once:
+            try:
+                purge(app_engine, broker_engine, keep=retention)
+                last_purge = time.monotonic()
+            except Exception:  # retried at the next tick
+                log.exception("retention purge failed")
         if once or stop.wait(interval):
             break
     tracker_engine.dispose()
