@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-from trolyao.analytics.ingest import Ingester, broker_events_table, outcome_of
+from trolyao.analytics.ingest import Ingester, TurnBuilder, broker_events_table, outcome_of
 from trolyao.db import make_engine
-from trolyao.models import IngestCheckpoint, Turn
+from trolyao.models import Conversation, IngestCheckpoint, Turn
 
 T0 = 1_795_000_000.0
 
@@ -151,21 +151,27 @@ def test_small_batches_give_the_same_rows(engine: Engine, broker: Engine) -> Non
     assert rows[0].response_ms == 250
 
 
+def crash_at(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
+    """Make the ``call``-th event applied raise, as a power cut would."""
+    original = TurnBuilder._apply
+    calls = {"n": 0}
+
+    def crashing(self: TurnBuilder, *args: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise RuntimeError("power cut")
+        return original(self, *args)
+
+    monkeypatch.setattr(TurnBuilder, "_apply", crashing)
+
+
 def test_a_crash_mid_batch_loses_nothing_and_repeats_nothing(
-    engine: Engine, broker: Engine
+    engine: Engine, broker: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Crashing(Ingester):
-        calls = 0
-
-        @staticmethod
-        def _apply(*args: Any) -> int:
-            Crashing.calls += 1
-            if Crashing.calls == 12:
-                raise RuntimeError("power cut")
-            return Ingester._apply(*args)
-
-    with pytest.raises(RuntimeError):
-        Crashing(engine, broker).run_until_idle(batch=100)
+    with monkeypatch.context() as patch:
+        crash_at(patch, 12)
+        with pytest.raises(RuntimeError):
+            Ingester(engine, broker).run_until_idle(batch=100)
     assert turns(engine) == []
     with Session(engine) as session:
         assert session.get(IngestCheckpoint, "sql-broker") is None
@@ -215,7 +221,84 @@ def test_retention_purges_old_rows_and_ingested_broker_events(
     assert (kept.turns, kept.broker_events) == (0, 1)  # only the unreadable row goes
     gone = purge(engine, broker, keep=dt.timedelta(days=30), now=day + dt.timedelta(days=31))
     assert gone.turns == 6
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0
     assert gone.broker_events == len(STREAM)
     assert turns(engine) == []
     again = Ingester(engine, broker).run_until_idle()
     assert again.events == 0
+
+
+def test_turns_are_grouped_into_conversations_by_the_session_gap(
+    engine: Engine, broker: Engine
+) -> None:
+    later = [
+        ("web-a", user(T0 + 1800, "phí làm hộ chiếu", "ask_procedure_fee")),
+        ("web-a", user(T0 + 1800 + 3601, "lại là tôi", "greet")),
+    ]
+    table = broker_events_table()
+    with broker.begin() as conn:
+        conn.execute(insert(table), [{"sender_id": s, "data": json.dumps(e)} for s, e in later])
+    Ingester(engine, broker).run_until_idle(batch=4)
+    with Session(engine) as session:
+        rows = session.scalars(select(Conversation).order_by(Conversation.started_at)).all()
+        shape = [(c.sender_id, c.channel, c.turn_count) for c in rows]
+        assert shape == [
+            ("web-a", "web", 3),
+            ("tg-b", "telegram", 3),
+            ("web-c", "web", 1),
+            ("web-a", "web", 1),
+        ]
+        first = rows[0]
+        members = session.scalars(
+            select(Turn.text).where(Turn.conversation_id == first.id).order_by(Turn.started_at)
+        ).all()
+        assert members == ["thu tuc lam ho chieu", "/feedback", "phí làm hộ chiếu"]
+
+
+def test_text_and_replies_are_redacted_again_and_replies_kept(
+    engine: Engine, tmp_path: Path
+) -> None:
+    broker = make_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    table = broker_events_table()
+    table.metadata.create_all(broker)
+    stream = [
+        ("web-z", user(T0, "số tôi 0912345678, cccd 001099012345", "ask_procedure_fee")),
+        (
+            "web-z",
+            {
+                "event": "bot",
+                "timestamp": T0 + 0.2,
+                "text": "Lệ phí: 200.000 đồng",
+                "metadata": {"utter_action": "utter_procedure_fee"},
+            },
+        ),
+        (
+            "web-z",
+            {
+                "event": "bot",
+                "timestamp": T0 + 0.3,
+                "text": "Gọi a@b.vn",
+                "metadata": {"utter_action": "utter_feedback_prompt"},
+            },
+        ),
+    ]
+    with broker.begin() as conn:
+        conn.execute(insert(table), [{"sender_id": s, "data": json.dumps(e)} for s, e in stream])
+    Ingester(engine, broker).run_until_idle()
+    (row,) = turns(engine)
+    assert "0912345678" not in row.text and "001099012345" not in row.text
+    assert "[SĐT]" in row.text and "[CCCD]" in row.text
+    assert row.reply == "Lệ phí: 200.000 đồng\n\nGọi [EMAIL]"
+
+
+def test_deleting_a_sender_removes_their_conversations(engine: Engine, broker: Engine) -> None:
+    from trolyao.privacy import delete_sender_everywhere
+
+    Ingester(engine, broker).run_until_idle()
+    with Session(engine) as session, session.begin():
+        delete_sender_everywhere(session, broker, None, "tg-b")
+    with Session(engine) as session:
+        senders = set(session.scalars(select(Conversation.sender_id)))
+        assert senders == {"web-a", "web-c"}
+        assert "tg-b" not in set(session.scalars(select(Turn.sender_id)))

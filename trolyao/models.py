@@ -299,6 +299,26 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class Conversation(Base):
+    """A sender's conversation: turns no more than an hour apart (Rasa's session length).
+
+    Officials review it, tag it and leave a note; the sender id itself is never shown.
+    """
+
+    __tablename__ = "analytics_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    turn_count: Mapped[int] = mapped_column(Integer, default=0)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Turn(Base):
     """One citizen message and how the assistant answered it (analytics; text is redacted)."""
 
@@ -306,6 +326,9 @@ class Turn(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_key: Mapped[str] = mapped_column(String(300), unique=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("analytics_conversations.id", ondelete="CASCADE"), index=True
+    )
     sender_id: Mapped[str] = mapped_column(String(255), index=True)
     channel: Mapped[str] = mapped_column(String(20), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -321,6 +344,9 @@ class Turn(Base):
     feedback: Mapped[str | None] = mapped_column(String(4))
     bot_messages: Mapped[int] = mapped_column(Integer, default=0)
     response_ms: Mapped[int | None] = mapped_column(Integer)
+    reply: Mapped[str | None] = mapped_column(Text)
+
+    conversation: Mapped[Conversation | None] = relationship()
 
 
 class IngestCheckpoint(Base):
@@ -331,3 +357,14 @@ class IngestCheckpoint(Base):
     source: Mapped[str] = mapped_column(String(100), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IngestedMessage(Base):
+    """A broker message already ingested (queues deliver at least once: this drops repeats)."""
+
+    __tablename__ = "ingested_messages"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ingested_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )

@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, MetaData, Table, delete, inspect, select
 from sqlalchemy.orm import Session
 
-from trolyao.models import DeletionRequest, Turn, as_utc, utcnow
+from trolyao.models import Conversation, DeletionRequest, Turn, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ def delete_sender_everywhere(
     result = cast(
         "CursorResult[Any]", session.execute(delete(Turn).where(Turn.sender_id == sender_id))
     )
+    session.execute(delete(Conversation).where(Conversation.sender_id == sender_id))
     return deleted + int(result.rowcount or 0)
 
 

@@ -8,7 +8,7 @@ import signal
 import threading
 import time
 
-from trolyao.analytics.ingest import Ingester
+from trolyao.analytics.ingest import AmqpIngester, Ingester
 from trolyao.analytics.retention import purge
 from trolyao.db import get_engine, make_engine
 from trolyao.privacy import process_deletions
@@ -30,7 +30,11 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
         if broker_url.startswith("amqp")
         else make_engine(broker_url.replace("postgresql://", "postgresql+psycopg://", 1))
     )
-    ingester = Ingester(app_engine, broker_engine) if broker_engine is not None else None
+    ingester: Ingester | AmqpIngester = (
+        Ingester(app_engine, broker_engine)
+        if broker_engine is not None
+        else AmqpIngester(app_engine, broker_url, settings.event_broker_queue)
+    )
     stop = threading.Event()
     if not once:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -41,10 +45,10 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
     last_purge = 0.0
     while True:
         try:
-            if ingester is not None:
-                ingester.run_until_idle()
+            ingester.run_until_idle()
         except Exception:  # the batch was rolled back; it is read again at the next tick
             log.exception("usage ingestion pass failed")
+            ingester.close()  # a broken connection is opened again at the next tick
         try:
             process_deletions(
                 app_engine,
@@ -63,6 +67,7 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
                 log.exception("retention purge failed")
         if once or stop.wait(interval):
             break
+    ingester.close()
     tracker_engine.dispose()
     if broker_engine is not None:
         broker_engine.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy import CursorResult, Engine, delete, inspect, select
 from sqlalchemy.orm import Session
 
 from trolyao.analytics.ingest import broker_events_table
-from trolyao.models import IngestCheckpoint, Turn, utcnow
+from trolyao.models import Conversation, IngestCheckpoint, IngestedMessage, Turn, utcnow
 
 
 @dataclass
@@ -40,6 +40,14 @@ def purge(
             "CursorResult[Any]", session.execute(delete(Turn).where(Turn.started_at < cutoff))
         )
         report.turns = int(result.rowcount or 0)
+        # A conversation goes with its last turn; its tags and notes go with it.
+        session.execute(
+            delete(Conversation).where(
+                Conversation.last_at < cutoff,
+                ~select(Turn.id).where(Turn.conversation_id == Conversation.id).exists(),
+            )
+        )
+        session.execute(delete(IngestedMessage).where(IngestedMessage.ingested_at < cutoff))
         checkpoint = session.get(IngestCheckpoint, source)
         position = checkpoint.position if checkpoint else 0
     if broker_engine is None or not position or not inspect(broker_engine).has_table("events"):
