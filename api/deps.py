@@ -1,7 +1,13 @@
-"""FastAPI dependencies: one database session per request, the search service."""
+"""FastAPI dependencies: one database session per request, the search service, staff auth.
+
+Staff authenticate with a bearer token (API clients) or, on the web pages, with the same
+token in an HttpOnly ``SameSite=Strict`` cookie. A cookie-authenticated request that
+changes something must also send the session's CSRF token in ``X-CSRF-Token``.
+"""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -9,11 +15,15 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from trolyao.auth import user_for_token
+from trolyao.auth import csrf_for, user_for_token
 from trolyao.models import User
 from trolyao.search import ProcedureSearch
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+SESSION_COOKIE = "trolyao_session"
+CSRF_COOKIE = "trolyao_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -32,8 +42,19 @@ SessionDep = Annotated[Session, Depends(get_db)]
 SearchDep = Annotated[ProcedureSearch, Depends(get_procedure_search)]
 
 
-def current_user(session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> User:
-    """The staff member of the bearer token; 401 without a valid one."""
+def current_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]
+) -> User:
+    """The staff member of the bearer token or session cookie; 401 without a valid one."""
+    if not token:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token and request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent.encode(), csrf_for(token).encode()):
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN,
+                    detail="Thiếu hoặc sai mã chống giả mạo (CSRF). Vui lòng tải lại trang.",
+                )
     user = user_for_token(session, token) if token else None
     if user is None:
         raise HTTPException(

@@ -109,6 +109,16 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user
 
 
+def revoke_token(session: Session, token: str) -> None:
+    """Forget a token (sign out)."""
+    session.execute(delete(ApiToken).where(ApiToken.token_hash == _digest(token)))
+
+
+def csrf_for(token: str) -> str:
+    """The CSRF token bound to a session token (the double-submit value of the web pages)."""
+    return hashlib.sha256(b"csrf:" + token.encode()).hexdigest()[:40]
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return bool(_hasher.verify(password_hash, password))

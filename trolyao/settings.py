@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     auth_token_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
     auth_max_failures: int = Field(default=5, ge=1)
     auth_lockout_minutes: int = Field(default=15, ge=1)
+    session_cookie_secure: bool = Field(
+        default=True,
+        description="Send the staff pages' session cookie over HTTPS only (browsers also "
+        "accept it on http://localhost). Set false only behind a trusted plain-HTTP intranet.",
+    )
 
     # Analytics: how long turns (and ingested broker events) are kept.
     analytics_retention_days: int = Field(default=365, ge=1)

@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from api.deps import CurrentUser, SessionDep
-from trolyao.auth import AccountLocked, AuthError, authenticate, issue_token
-from trolyao.models import utcnow
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep
+from trolyao.auth import (
+    AccountLocked,
+    AuthError,
+    authenticate,
+    csrf_for,
+    issue_token,
+    revoke_token,
+)
+from trolyao.models import User, utcnow
 from trolyao.settings import get_settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -34,11 +42,19 @@ class Me(BaseModel):
     role: str
 
 
-@router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}})
-def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request
-) -> TokenOut | JSONResponse:
-    """Exchange a username and password for a bearer token (locked after repeated failures)."""
+class SessionOut(BaseModel):
+    """A web session: the cookie is set; the CSRF token goes with every change."""
+
+    username: str
+    role: str
+    csrf_token: str
+    expires_in: int
+
+
+def _login(
+    form: OAuth2PasswordRequestForm, session: Session, request: Request
+) -> User | JSONResponse:
+    """Check the credentials (rate-limited, counted, locked); a user or the error reply."""
     settings = get_settings()
     if request.app.state.login_limiter.hit(request.client.host if request.client else "-"):
         return JSONResponse(
@@ -47,7 +63,7 @@ def token(
             headers={"Retry-After": "60"},
         )
     try:
-        user = authenticate(
+        return authenticate(
             session,
             form.username,
             form.password,
@@ -65,10 +81,62 @@ def token(
         return JSONResponse(
             {"detail": exc.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
         )
-    ttl = dt.timedelta(minutes=settings.auth_token_ttl_minutes)
+
+
+@router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}})
+def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request
+) -> TokenOut | JSONResponse:
+    """Exchange a username and password for a bearer token (locked after repeated failures)."""
+    user = _login(form, session, request)
+    if isinstance(user, JSONResponse):
+        return user
+    ttl = dt.timedelta(minutes=get_settings().auth_token_ttl_minutes)
     value, _expires = issue_token(session, user, ttl)
     session.commit()
     return TokenOut(access_token=value, expires_in=int(ttl.total_seconds()), role=user.role)
+
+
+@router.post("/session", response_model=SessionOut, responses={401: {}, 429: {}})
+def open_session(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    request: Request,
+    response: Response,
+) -> SessionOut | JSONResponse:
+    """Sign in to the staff web pages: an HttpOnly session cookie and a CSRF token."""
+    user = _login(form, session, request)
+    if isinstance(user, JSONResponse):
+        return user
+    settings = get_settings()
+    ttl = dt.timedelta(minutes=settings.auth_token_ttl_minutes)
+    value, _expires = issue_token(session, user, ttl)
+    session.commit()
+    seconds = int(ttl.total_seconds())
+    common = {
+        "max_age": seconds,
+        "path": "/",
+        "secure": settings.session_cookie_secure,
+        "samesite": "strict",
+    }
+    response.set_cookie(SESSION_COOKIE, value, httponly=True, **common)  # type: ignore[arg-type]
+    response.set_cookie(CSRF_COOKIE, csrf_for(value), httponly=False, **common)  # type: ignore[arg-type]
+    return SessionOut(
+        username=user.username, role=user.role, csrf_token=csrf_for(value), expires_in=seconds
+    )
+
+
+@router.delete("/session", status_code=204, responses={401: {}, 403: {}})
+def close_session(user: CurrentUser, session: SessionDep, request: Request) -> Response:
+    """Sign out: the session's token stops working and the cookies are cleared."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        revoke_token(session, token)
+        session.commit()
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
 
 
 @router.get("/me", response_model=Me)
