@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.routes import analytics, auth, chat, health, procedures, telegram, widget
+from api.routes import analytics, auth, chat, health, procedures, staff, telegram, widget
 from api.routes.telegram import SeenUpdates
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -93,6 +93,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(analytics.router)
     app.include_router(telegram.router)
     app.include_router(widget.router)
+    app.include_router(staff.router)
+    app.mount(
+        "/static/staff",
+        StaticFiles(directory=PROJECT_ROOT / "api" / "static" / "staff"),
+        name="staff-static",
+    )
     app.mount(
         "/static/widget",
         StaticFiles(directory=PROJECT_ROOT / "api" / "static"),

@@ -1,0 +1,622 @@
+// Staff pages of the provincial assistant: officials' dashboard and conversation review,
+// and (admin.js) the knowledge-base administration. Our own code, no library, no CDN.
+// Every value from the server is inserted as text (textContent), never as HTML.
+
+export const body = document.body;
+const PAGE = body.dataset.page;
+const ROLE = body.dataset.role || "";
+
+export const OUTCOMES = {
+  answered: "Đã trả lời",
+  unknown_fact: "Thiếu thông tin",
+  no_match: "Không tìm thấy thủ tục",
+  ambiguous: "Cần chọn thủ tục",
+  fallback: "Không hiểu câu hỏi",
+  out_of_scope: "Ngoài phạm vi",
+  other: "Khác",
+  pending: "Chưa có trả lời",
+};
+export const CHANNELS = { web: "Trang web", telegram: "Telegram", rest: "API" };
+
+// ---------------------------------------------------------------- DOM helpers
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "text") node.textContent = String(value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+}
+
+function append(node, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+export const app = document.getElementById("app");
+
+export function fmt(n) {
+  return n === null || n === undefined ? "—" : Number(n).toLocaleString("vi-VN");
+}
+export function pct(x) {
+  return x === null || x === undefined ? "—" : `${(x * 100).toLocaleString("vi-VN", { maximumFractionDigits: 1 })}%`;
+}
+export function when(iso) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return d.toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour12: false });
+}
+
+// ---------------------------------------------------------------- API
+
+function cookie(name) {
+  const found = document.cookie.split("; ").find((c) => c.startsWith(`${name}=`));
+  return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+}
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : "Dữ liệu chưa hợp lệ.");
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+export async function api(path, { method = "GET", json, form, headers = {} } = {}) {
+  const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+  if (method !== "GET" && method !== "HEAD") init.headers["X-CSRF-Token"] = cookie("trolyao_csrf");
+  if (json !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    init.body = form;
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401 && PAGE !== "login") {
+    location.assign(`/dashboard/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    throw new ApiError(401, "Phiên đăng nhập đã hết hạn.");
+  }
+  const type = response.headers.get("content-type") || "";
+  const data = type.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) throw new ApiError(response.status, data && data.detail !== undefined ? data.detail : data);
+  return { data, response };
+}
+
+/** Field errors of a 422 as {field: message}. */
+export function fieldErrors(error) {
+  const out = {};
+  if (error instanceof ApiError && Array.isArray(error.detail)) {
+    for (const item of error.detail) {
+      const loc = (item.loc || []).filter((p) => p !== "body");
+      out[loc.join(".") || "_"] = item.msg;
+    }
+  }
+  return out;
+}
+
+export function notice(text, kind = "info") {
+  return el("p", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status", text });
+}
+
+// ---------------------------------------------------------------- chrome
+
+function buildNav() {
+  const nav = document.getElementById("nav");
+  if (!nav || PAGE === "login") return;
+  const links = [];
+  if (ROLE === "official" || ROLE === "admin") {
+    links.push(["/dashboard", "Tổng quan"], ["/dashboard/conversations", "Hội thoại"], ["/dashboard/unanswered", "Chưa trả lời được"]);
+  }
+  if (ROLE === "admin" || ROLE === "editor") links.push(["/admin/procedures", "Thủ tục"]);
+  if (ROLE === "admin") links.push(["/admin/users", "Người dùng"], ["/admin/audit", "Nhật ký"]);
+  for (const [href, label] of links) {
+    const current = location.pathname === href || (href !== "/dashboard" && location.pathname.startsWith(href));
+    nav.append(el("a", { href, "aria-current": current ? "page" : null, text: label }));
+  }
+  const who = document.getElementById("who");
+  who.append(
+    el("span", { text: `${body.dataset.user} · ${who.dataset.roleName}` }),
+    el("button", {
+      type: "button",
+      class: "link",
+      id: "logout",
+      text: "Đăng xuất",
+      onclick: async () => {
+        try {
+          await api("/api/auth/session", { method: "DELETE" });
+        } finally {
+          location.assign("/dashboard/login");
+        }
+      },
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- charts (SVG)
+
+/** Vertical bars, one per point: [{label, value, title}]. */
+export function barChart(points, { height = 180, unit = "", id } = {}) {
+  const width = 640;
+  const pad = { top: 12, right: 8, bottom: 28, left: 44 };
+  const max = Math.max(1, ...points.map((p) => p.value));
+  const step = (width - pad.left - pad.right) / Math.max(points.length, 1);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", id, "aria-label": `${points.length} cột` });
+  const inner = height - pad.top - pad.bottom;
+  for (const t of [0, 0.5, 1]) {
+    const y = pad.top + inner * (1 - t);
+    chart.append(
+      svg("line", { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: "grid" }),
+      svg("text", { x: pad.left - 6, y: y + 4, class: "axis", "text-anchor": "end", text: fmt(Math.round(max * t)) }),
+    );
+  }
+  const every = Math.ceil(points.length / 10);
+  points.forEach((p, i) => {
+    const h = (p.value / max) * inner;
+    const barWidth = Math.min(Math.max(step * 0.7, 1), 48);
+    const x = pad.left + i * step + (step - barWidth) / 2;
+    chart.append(
+      svg(
+        "rect",
+        { x, y: pad.top + inner - h, width: barWidth, height: Math.max(h, p.value ? 1 : 0), class: "bar", "data-value": p.value, "data-label": p.label },
+        svg("title", { text: `${p.label}: ${fmt(p.value)}${unit}` }),
+      ),
+    );
+    if (i % every === 0) {
+      chart.append(svg("text", { x: x + barWidth / 2, y: height - 8, class: "axis", "text-anchor": "middle", text: p.short || p.label }));
+    }
+  });
+  return chart;
+}
+
+/** A line of rates (0..1) over days: [{label, value|null}]. */
+export function lineChart(points, { height = 180, id } = {}) {
+  const width = 640;
+  const pad = { top: 12, right: 8, bottom: 28, left: 44 };
+  const inner = height - pad.top - pad.bottom;
+  const max = Math.max(0.05, ...points.map((p) => p.value || 0));
+  const step = (width - pad.left - pad.right) / Math.max(points.length - 1, 1);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", id, "aria-label": "Tỷ lệ theo ngày" });
+  for (const t of [0, 0.5, 1]) {
+    const y = pad.top + inner * (1 - t);
+    chart.append(
+      svg("line", { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: "grid" }),
+      svg("text", { x: pad.left - 6, y: y + 4, class: "axis", "text-anchor": "end", text: pct(max * t) }),
+    );
+  }
+  const coords = points.map((p, i) => [pad.left + i * step, pad.top + inner * (1 - (p.value || 0) / max), p]);
+  const known = coords.filter(([, , p]) => p.value !== null);
+  if (known.length > 1) chart.append(svg("polyline", { points: known.map(([x, y]) => `${x},${y}`).join(" "), class: "line" }));
+  const every = Math.ceil(points.length / 10);
+  coords.forEach(([x, y, p], i) => {
+    if (p.value !== null) chart.append(svg("circle", { cx: x, cy: y, r: 3, class: "dot", "data-value": p.value }, svg("title", { text: `${p.label}: ${pct(p.value)}` })));
+    if (i % every === 0) chart.append(svg("text", { x, y: height - 8, class: "axis", "text-anchor": "middle", text: p.short || p.label }));
+  });
+  return chart;
+}
+
+/** Horizontal bars as an HTML list: [{label, value, href}]. */
+export function hbars(items, { id } = {}) {
+  const max = Math.max(1, ...items.map((i) => i.value));
+  const list = el("ol", { class: "hbars", id });
+  for (const item of items) {
+    const fill = el("span", { class: "fill" });
+    fill.style.width = `${(item.value / max) * 100}%`;
+    const label = item.href ? el("a", { href: item.href, text: item.label }) : el("span", { text: item.label });
+    list.append(el("li", { "data-value": item.value }, el("span", { class: "label" }, label), el("span", { class: "track" }, fill), el("span", { class: "num", text: fmt(item.value) })));
+  }
+  if (!items.length) list.append(el("li", { class: "empty", text: "Chưa có dữ liệu." }));
+  return list;
+}
+
+// ---------------------------------------------------------------- shared filters
+
+function isoDay(date) {
+  return date.toISOString().slice(0, 10);
+}
+
+export function rangeFromUrl() {
+  const q = new URLSearchParams(location.search);
+  const to = q.get("to") || isoDay(new Date());
+  const from = q.get("from") || isoDay(new Date(Date.parse(to) - 29 * 86400000));
+  return { from, to, channel: q.get("channel") || "" };
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== "" && v !== null && v !== undefined) q.set(k, v);
+  return q.toString();
+}
+
+function channelSelect(value) {
+  const select = el("select", { name: "channel", id: "f-channel" }, el("option", { value: "", text: "Tất cả kênh" }));
+  for (const [key, label] of Object.entries(CHANNELS)) select.append(el("option", { value: key, text: label, selected: key === value }));
+  return select;
+}
+
+function field(label, control) {
+  return el("label", { class: "field" }, el("span", { text: label }), control);
+}
+
+// ---------------------------------------------------------------- pages
+
+function loginPage() {
+  const next = new URLSearchParams(location.search).get("next") || "";
+  const message = el("div", { id: "login-message" });
+  const form = el(
+    "form",
+    { class: "card login", id: "login-form", method: "post", action: "/api/auth/session" },
+    el("h1", { text: "Đăng nhập" }),
+    el("p", { class: "muted", text: "Dành cho cán bộ theo dõi, biên tập viên và quản trị viên." }),
+    field("Tên đăng nhập", el("input", { name: "username", id: "username", autocomplete: "username", required: true, maxlength: 64 })),
+    field("Mật khẩu", el("input", { name: "password", id: "password", type: "password", autocomplete: "current-password", required: true, maxlength: 256 })),
+    message,
+    el("button", { type: "submit", class: "primary", text: "Đăng nhập" }),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clear(message);
+    try {
+      const { data } = await api("/api/auth/session", { method: "POST", form: new URLSearchParams(new FormData(form)) });
+      const fallback = data.role === "editor" ? "/admin/procedures" : "/dashboard";
+      location.assign(next.startsWith("/") && !next.startsWith("//") ? next : fallback);
+    } catch (error) {
+      message.append(notice(error.message, "error"));
+    }
+  });
+  app.append(form);
+}
+
+async function dashboardPage() {
+  const range = rangeFromUrl();
+  const form = el(
+    "form",
+    { class: "filters", id: "range" },
+    field("Từ ngày", el("input", { type: "date", name: "from", value: range.from, required: true })),
+    field("Đến ngày", el("input", { type: "date", name: "to", value: range.to, required: true })),
+    field("Kênh", channelSelect(range.channel)),
+    el("button", { type: "submit", class: "primary", text: "Xem" }),
+  );
+  const out = el("div", { id: "dashboard" });
+  app.append(el("h1", { text: "Tổng quan sử dụng trợ lý ảo" }), form, out);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = Object.fromEntries(new FormData(form));
+    history.replaceState(null, "", `?${query(params)}`);
+    load(params);
+  });
+
+  async function load(params) {
+    clear(out).append(notice("Đang tải…"));
+    let s;
+    try {
+      ({ data: s } = await api(`/api/analytics/summary?${query(params)}`));
+    } catch (error) {
+      clear(out).append(notice(error.message, "error"));
+      return;
+    }
+    const q = query(params);
+    const kpi = (key, label, value, href) =>
+      el("div", { class: "kpi", "data-kpi": key }, el("span", { class: "kpi-label", text: label }), href ? el("a", { class: "kpi-value", href, text: value }) : el("span", { class: "kpi-value", text: value }));
+    const plan = s.plan;
+    // every day of the range, the quiet ones too
+    const byDate = new Map(s.by_day.map((d) => [d.date, d]));
+    const dates = [];
+    for (let t = Date.parse(s.from); t <= Date.parse(s.to) && dates.length < 4000; t += 86400000) dates.push(isoDay(new Date(t)));
+    const days = dates.map((date) => ({ label: date, short: date.slice(5), value: byDate.has(date) ? byDate.get(date).messages : 0 }));
+    const fallbackTrend = dates.map((date) => {
+      const d = byDate.get(date);
+      return { label: date, short: date.slice(5), value: d && d.messages ? d.fallbacks / d.messages : d ? 0 : null };
+    });
+    const satisfied = s.feedback_up + s.feedback_down;
+    const sat = el("div", { class: "stack", id: "chart-satisfaction" });
+    const up = el("span", { class: "up", "data-value": s.feedback_up, title: `Hài lòng: ${s.feedback_up}` });
+    const down = el("span", { class: "down", "data-value": s.feedback_down, title: `Chưa hài lòng: ${s.feedback_down}` });
+    up.style.width = satisfied ? `${(s.feedback_up / satisfied) * 100}%` : "0";
+    down.style.width = satisfied ? `${(s.feedback_down / satisfied) * 100}%` : "0";
+    sat.append(up, down);
+    clear(out).append(
+      el(
+        "section",
+        { class: "kpis", "aria-label": "Chỉ số chính" },
+        kpi("conversations", "Cuộc hội thoại", fmt(s.conversations), `/dashboard/conversations?${q}`),
+        kpi("unique_users", "Người dùng", fmt(s.unique_users)),
+        kpi("messages", "Câu hỏi của người dân", fmt(s.messages)),
+        kpi("answered_rate", "Tỷ lệ được trả lời", pct(s.answered_rate)),
+        kpi("fallback_rate", "Tỷ lệ không hiểu", pct(s.fallback_rate), `/dashboard/conversations?${query({ ...params, fallback: "true" })}`),
+        kpi("satisfaction", "Mức độ hài lòng", pct(s.satisfaction), `/dashboard/conversations?${query({ ...params, negative_feedback: "true" })}`),
+        kpi("handoff_requests", "Yêu cầu gặp cán bộ", fmt(s.handoff_requests), `/dashboard/conversations?${query({ ...params, handoff: "true" })}`),
+        kpi("response_ms_p95", "Thời gian trả lời p95", s.response_ms_p95 === null ? "—" : `${fmt(s.response_ms_p95)} ms`),
+      ),
+      el(
+        "section",
+        { class: "card plan", "aria-label": "Chỉ tiêu kế hoạch" },
+        el("h2", { text: "Chỉ tiêu của kế hoạch chuyển đổi số" }),
+        el(
+          "dl",
+          {},
+          el("dt", { text: "Người dân, doanh nghiệp được trợ lý ảo hỗ trợ" }),
+          el("dd", { "data-plan": "citizens_helped", text: fmt(plan.citizens_helped) }),
+          el("dt", { text: "Thủ tục của danh mục được hỏi và trả lời" }),
+          el("dd", { "data-plan": "catalog_coverage", text: `${fmt(plan.catalog_procedures_answered)} / ${fmt(plan.catalog_procedures)} (${pct(plan.catalog_coverage)})` }),
+          el("dt", {}, el("a", { href: `/dashboard/unanswered?${q}`, text: "Câu hỏi chưa trả lời được" })),
+          el("dd", { "data-plan": "unanswered_questions", text: fmt(plan.unanswered_questions) }),
+          el("dt", { text: "Lượt chỉ dẫn tới dịch vụ công trực tuyến" }),
+          el("dd", { "data-plan": "online_service_links", text: fmt(plan.online_service_links) }),
+        ),
+        el("a", { class: "button", href: `/api/analytics/report.csv?${q}`, download: "", id: "report-csv", text: "Tải báo cáo (CSV)" }),
+      ),
+      el("section", { class: "card" }, el("h2", { text: "Số câu hỏi theo ngày" }), days.length ? barChart(days, { id: "chart-by-day" }) : notice("Chưa có dữ liệu trong khoảng này.")),
+      el("section", { class: "card" }, el("h2", { text: "Tỷ lệ không hiểu câu hỏi theo ngày" }), fallbackTrend.length ? lineChart(fallbackTrend, { id: "chart-fallback" }) : notice("Chưa có dữ liệu.")),
+      el(
+        "div",
+        { class: "grid2" },
+        el("section", { class: "card" }, el("h2", { text: "Theo kênh" }), hbars(s.by_channel.map((c) => ({ label: CHANNELS[c.channel] || c.channel, value: c.messages, href: `/dashboard/conversations?${query({ ...params, channel: c.channel })}` })), { id: "chart-channels" })),
+        el(
+          "section",
+          { class: "card" },
+          el("h2", { text: "Mức độ hài lòng" }),
+          sat,
+          el("p", { class: "muted", text: `Hài lòng ${fmt(s.feedback_up)} · Chưa hài lòng ${fmt(s.feedback_down)}` }),
+        ),
+      ),
+      el(
+        "section",
+        { class: "card" },
+        el("h2", { text: "Thủ tục được hỏi nhiều nhất" }),
+        hbars(s.top_procedures.map((p) => ({ label: p.name || p.key, value: p.count, href: `/dashboard/conversations?${query({ ...params, procedure: p.key })}` })), { id: "chart-procedures" }),
+      ),
+    );
+  }
+  load(range);
+}
+
+function badge(text, kind) {
+  return el("span", { class: `badge ${kind}`, text });
+}
+
+async function conversationsPage() {
+  const q = new URLSearchParams(location.search);
+  const range = rangeFromUrl();
+  const flag = (name, label) =>
+    field(label, el("select", { name }, el("option", { value: "", text: "Tất cả" }), el("option", { value: "true", text: "Có", selected: q.get(name) === "true" }), el("option", { value: "false", text: "Không", selected: q.get(name) === "false" })));
+  const form = el(
+    "form",
+    { class: "filters", id: "filters" },
+    field("Từ ngày", el("input", { type: "date", name: "from", value: range.from })),
+    field("Đến ngày", el("input", { type: "date", name: "to", value: range.to })),
+    field("Kênh", channelSelect(range.channel)),
+    field("Ý định", el("input", { name: "intent", value: q.get("intent") || "", maxlength: 64, pattern: "[a-z_]+" })),
+    field("Thủ tục (mã)", el("input", { name: "procedure", value: q.get("procedure") || "", maxlength: 200 })),
+    flag("fallback", "Không hiểu"),
+    flag("unanswered", "Chưa trả lời được"),
+    flag("negative_feedback", "Chưa hài lòng"),
+    flag("handoff", "Gặp cán bộ"),
+    field("Nhãn", el("input", { name: "tag", value: q.get("tag") || "", maxlength: 40 })),
+    el("button", { type: "submit", class: "primary", text: "Lọc" }),
+  );
+  const out = el("div", { id: "list" });
+  app.append(el("h1", { text: "Hội thoại" }), form, out);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = Object.fromEntries(new FormData(form));
+    history.replaceState(null, "", `?${query(params)}`);
+    load(params, 1);
+  });
+
+  async function load(params, page) {
+    clear(out).append(notice("Đang tải…"));
+    let data;
+    try {
+      ({ data } = await api(`/api/analytics/conversations?${query({ ...params, page, page_size: 50 })}`));
+    } catch (error) {
+      clear(out).append(notice(error.message, "error"));
+      return;
+    }
+    const table = el(
+      "table",
+      { class: "table", id: "conversations" },
+      el("thead", {}, el("tr", {}, ...["Thời gian", "Kênh", "Câu hỏi đầu tiên", "Lượt", "Thủ tục", "Dấu hiệu", "Nhãn"].map((h) => el("th", { scope: "col", text: h })))),
+    );
+    const rows = el("tbody");
+    for (const item of data.items) {
+      const signs = [
+        item.fallback && badge("Không hiểu", "warn"),
+        item.unanswered && badge("Chưa trả lời", "warn"),
+        item.negative_feedback && badge("Chưa hài lòng", "bad"),
+        item.handoff && badge("Gặp cán bộ", "info"),
+      ];
+      rows.append(
+        el(
+          "tr",
+          { "data-id": item.id },
+          el("td", {}, el("a", { href: `/dashboard/conversations/${item.id}`, text: when(item.started_at) })),
+          el("td", { text: CHANNELS[item.channel] || item.channel }),
+          el("td", { class: "quote", text: item.first_message }),
+          el("td", { class: "num", text: fmt(item.turns) }),
+          el("td", { text: item.procedures.join(", ") }),
+          el("td", {}, signs),
+          el("td", {}, item.tags.map((t) => badge(t, "tag"))),
+        ),
+      );
+    }
+    table.append(rows);
+    const pages = Math.max(1, Math.ceil(data.total / data.page_size));
+    const pager = el(
+      "div",
+      { class: "pager" },
+      el("button", { type: "button", disabled: page <= 1, text: "‹ Trước", onclick: () => load(params, page - 1) }),
+      el("span", { id: "total", "data-total": data.total, text: `Trang ${page}/${pages} · ${fmt(data.total)} hội thoại` }),
+      el("button", { type: "button", disabled: page >= pages, text: "Sau ›", onclick: () => load(params, page + 1) }),
+      el("a", { class: "button", href: `/api/analytics/conversations.csv?${query(params)}`, download: "", id: "export-csv", text: "Xuất CSV" }),
+    );
+    clear(out).append(data.items.length ? table : notice("Không có hội thoại nào khớp bộ lọc."), pager);
+  }
+  load(Object.fromEntries(new FormData(form)), 1);
+}
+
+async function conversationPage() {
+  const id = body.dataset.id;
+  let c;
+  try {
+    ({ data: c } = await api(`/api/analytics/conversations/${encodeURIComponent(id)}`));
+  } catch (error) {
+    app.append(notice(error.status === 404 ? "Không tìm thấy cuộc hội thoại." : error.message, "error"));
+    return;
+  }
+  const kb = ROLE === "admin" || ROLE === "editor";
+  const transcript = el("ol", { class: "transcript", id: "transcript" });
+  for (const t of c.transcript) {
+    const meta = [
+      when(t.at),
+      t.intent ? `ý định: ${t.intent}${t.confidence !== null ? ` (${t.confidence})` : ""}` : null,
+      t.response_ms !== null ? `${fmt(t.response_ms)} ms` : null,
+    ].filter(Boolean);
+    const procedure = t.procedure_key
+      ? kb && t.procedure_code
+        ? el("a", { href: `/admin/procedures/${encodeURIComponent(t.procedure_code)}`, text: t.procedure_name || t.procedure_key })
+        : el("span", { text: t.procedure_name || t.procedure_key })
+      : null;
+    transcript.append(
+      el(
+        "li",
+        { class: "turn", "data-outcome": t.outcome },
+        el("div", { class: "said citizen" }, el("span", { class: "who", text: "Người dân" }), el("p", { class: "text", text: t.text })),
+        el("div", { class: "meta" }, meta.join(" · "), " ", badge(OUTCOMES[t.outcome] || t.outcome, t.outcome === "answered" ? "ok" : "warn"), t.feedback ? badge(t.feedback === "up" ? "Hài lòng" : "Chưa hài lòng", t.feedback === "up" ? "ok" : "bad") : null, t.handoff ? badge("Gặp cán bộ", "info") : null, procedure ? [" · ", procedure] : null),
+        t.reply ? el("div", { class: "said bot" }, el("span", { class: "who", text: "Trợ lý ảo" }), el("p", { class: "text", text: t.reply })) : null,
+      ),
+    );
+  }
+  const tags = el("input", { name: "tags", id: "tags", value: c.tags.join(", "), maxlength: 900, placeholder: "ví dụ: thiếu lệ phí, cần cập nhật" });
+  const note = el("textarea", { name: "note", id: "note", maxlength: 2000, rows: 4 });
+  note.value = c.note || "";
+  const status = el("div", { id: "review-status" });
+  const form = el(
+    "form",
+    { class: "card review", id: "review" },
+    el("h2", { text: "Nhãn và ghi chú" }),
+    field("Nhãn (cách nhau bởi dấu phẩy)", tags),
+    field("Ghi chú", note),
+    status,
+    el("button", { type: "submit", class: "primary", text: "Lưu" }),
+    c.reviewed_by ? el("p", { class: "muted", text: `Cập nhật bởi ${c.reviewed_by} lúc ${when(c.reviewed_at)}` }) : null,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clear(status);
+    try {
+      const { data } = await api(`/api/analytics/conversations/${encodeURIComponent(id)}`, {
+        method: "PATCH",
+        json: { tags: tags.value.split(",").map((t) => t.trim()).filter(Boolean), note: note.value },
+      });
+      tags.value = data.tags.join(", ");
+      status.append(notice("Đã lưu.", "ok"));
+    } catch (error) {
+      const errors = fieldErrors(error);
+      status.append(notice(Object.values(errors).join(" ") || error.message, "error"));
+    }
+  });
+  app.append(
+    el("p", {}, el("a", { href: "/dashboard/conversations", text: "‹ Danh sách hội thoại" })),
+    el("h1", { text: `Hội thoại #${c.id}` }),
+    el("p", { class: "muted", text: `${CHANNELS[c.channel] || c.channel} · người dùng ${c.user_ref} · ${when(c.started_at)} – ${when(c.last_at)} · ${c.turns} lượt` }),
+    el("div", { class: "grid2 wide" }, el("section", { class: "card" }, el("h2", { text: "Nội dung (đã ẩn thông tin cá nhân)" }), transcript), form),
+  );
+}
+
+async function unansweredPage() {
+  const range = rangeFromUrl();
+  const form = el(
+    "form",
+    { class: "filters", id: "range" },
+    field("Từ ngày", el("input", { type: "date", name: "from", value: range.from })),
+    field("Đến ngày", el("input", { type: "date", name: "to", value: range.to })),
+    field("Kênh", channelSelect(range.channel)),
+    el("button", { type: "submit", class: "primary", text: "Xem" }),
+  );
+  const out = el("div", { id: "inbox" });
+  app.append(
+    el("h1", { text: "Câu hỏi chưa trả lời được" }),
+    el("p", { class: "muted", text: "Các câu hỏi giống nhau được gộp lại. Bổ sung cơ sở tri thức để trợ lý ảo trả lời được lần sau." }),
+    form,
+    out,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = Object.fromEntries(new FormData(form));
+    history.replaceState(null, "", `?${query(params)}`);
+    load(params);
+  });
+  const kb = ROLE === "admin" || ROLE === "editor";
+  const KINDS = { missing_fact: "Thiếu thông tin", no_match: "Chưa có thủ tục", not_understood: "Chưa hiểu câu hỏi" };
+  async function load(params) {
+    clear(out).append(notice("Đang tải…"));
+    let data;
+    try {
+      ({ data } = await api(`/api/analytics/unanswered?${query(params)}`));
+    } catch (error) {
+      clear(out).append(notice(error.message, "error"));
+      return;
+    }
+    const list = el("ol", { class: "groups", id: "groups" });
+    for (const g of data.groups) {
+      const action =
+        g.suggestion === "update" && g.procedure && g.procedure.code
+          ? el("a", { class: "button", href: `/admin/procedures/${encodeURIComponent(g.procedure.code)}`, text: "Cập nhật thủ tục" })
+          : el("a", { class: "button", href: `/admin/procedures/new?${query({ name: g.examples[0] || g.title })}`, text: "Tạo thủ tục mới" });
+      list.append(
+        el(
+          "li",
+          { class: "card group", "data-kind": g.kind, "data-count": g.count },
+          el("div", { class: "group-head" }, badge(KINDS[g.kind] || g.kind, "warn"), el("strong", { class: "title", text: g.title }), el("span", { class: "count", text: `${fmt(g.count)} lần` })),
+          el("ul", { class: "examples" }, g.examples.map((e) => el("li", { class: "quote", text: e }))),
+          el("div", { class: "group-actions" }, g.conversation_ids.map((cid, i) => el("a", { href: `/dashboard/conversations/${cid}`, text: `Hội thoại ${i + 1}` })), kb ? action : null),
+        ),
+      );
+    }
+    clear(out).append(el("p", { id: "questions", text: `${fmt(data.questions)} câu hỏi chưa trả lời được, ${fmt(data.groups.length)} nhóm.` }), data.groups.length ? list : notice("Không có câu hỏi nào chưa trả lời được trong khoảng này.", "ok"));
+  }
+  load(range);
+}
+
+function forbiddenPage() {
+  app.append(el("h1", { text: "Không có quyền truy cập" }), el("p", { text: "Tài khoản của bạn không được phép xem trang này." }));
+}
+
+const PAGES = {
+  login: loginPage,
+  dashboard: dashboardPage,
+  conversations: conversationsPage,
+  conversation: conversationPage,
+  unanswered: unansweredPage,
+  forbidden: forbiddenPage,
+};
+
+buildNav();
+if (PAGES[PAGE]) {
+  PAGES[PAGE]();
+} else if (PAGE) {
+  import("/static/staff/admin.js").then((admin) => admin.start(PAGE));
+}

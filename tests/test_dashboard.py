@@ -1,0 +1,189 @@
+"""The officials' dashboard and review pages in headless Chromium, with ingested data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from tests.conftest import _migrated_seeded_engine
+from tests.support_assistant import free_port, wait_until
+from tests.test_analytics_summary import DAY, PASSWORD
+from tests.test_ingest import STREAM, T0, bot, user
+from tests.test_widget import browser as browser
+from trolyao.analytics.ingest import Ingester, broker_events_table
+from trolyao.auth import create_user
+from trolyao.db import make_engine
+
+SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
+HOSTILE = '<img src=x onerror="document.title=1">'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    url = f"sqlite:///{folder / 'app.db'}"
+    engine = _migrated_seeded_engine(url)
+    broker = make_engine(f"sqlite:///{folder / 'events.db'}")
+    table = broker_events_table()
+    table.metadata.create_all(broker)
+    extra = [
+        ("web-h", user(T0 + 40, HOSTILE, "nlu_fallback")),
+        ("web-h", bot(T0 + 40.2, "utter_fallback")),
+    ]
+    with broker.begin() as conn:
+        conn.execute(
+            insert(table), [{"sender_id": s, "data": json.dumps(e)} for s, e in STREAM + extra]
+        )
+    Ingester(engine, broker).run_until_idle()
+    with Session(engine) as session, session.begin():
+        create_user(session, "canbo", PASSWORD, "official")
+        create_user(session, "bientap", PASSWORD, "editor")
+    engine.dispose()
+    port = free_port()
+    log = (folder / "api.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: httpx.get(f"{base}/healthz").status_code == 200, 30, "the API")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_the_dashboard_shows_the_figures_and_charts(
+    site: str, page: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    page.goto(f"{site}/dashboard?{SPAN}")
+    expect(page).to_have_url(
+        f"{site}/dashboard/login?next=%2Fdashboard%3F{SPAN.replace('=', '%3D').replace('&', '%26')}"
+    )
+    sign_in(page, "canbo", "sai-mat-khau-roi")
+    expect(page.locator("#login-message")).to_contain_text("Sai tên đăng nhập hoặc mật khẩu")
+    sign_in(page, "canbo")
+    expect(page.locator("[data-kpi=messages] .kpi-value")).to_have_text("7")
+    expect(page.locator("[data-kpi=conversations] .kpi-value")).to_have_text("4")
+    expect(page.locator("[data-kpi=unique_users] .kpi-value")).to_have_text("4")
+    expect(page.locator("[data-kpi=handoff_requests] .kpi-value")).to_have_text("1")
+    expect(page.locator("[data-plan=citizens_helped]")).to_have_text("1")
+    expect(page.locator("[data-plan=unanswered_questions]")).to_have_text("4")
+    bars = page.locator("#chart-by-day rect.bar")
+    expect(bars).to_have_count(1)
+    assert bars.first.get_attribute("data-value") == "7"
+    expect(page.locator("#chart-fallback circle.dot")).to_have_count(1)
+    expect(page.locator("#chart-channels li")).to_have_count(2)
+    expect(page.locator("#chart-procedures li")).to_have_count(2)
+    expect(page.locator("#chart-satisfaction .down")).to_have_attribute("data-value", "1")
+    page.screenshot(
+        path=os.environ.get(
+            "DASHBOARD_SHOT", str(tmp_path_factory.mktemp("shots") / "dashboard.png")
+        ),
+        full_page=True,
+    )
+    report = page.locator("#report-csv").get_attribute("href") or ""
+    assert report.startswith("/api/analytics/report.csv?") and DAY.isoformat() in report
+    # a week: every day has its bar, the quiet ones at zero
+    page.fill("input[name=from]", (DAY - dt.timedelta(days=6)).isoformat())
+    page.get_by_role("button", name="Xem").click()
+    expect(page.locator("#chart-by-day rect.bar")).to_have_count(7)
+    values = [b.get_attribute("data-value") for b in page.locator("#chart-by-day rect.bar").all()]
+    assert values == ["0"] * 6 + ["7"]
+    expect(page.locator("#chart-fallback circle.dot")).to_have_count(1)
+    assert f"from={(DAY - dt.timedelta(days=6)).isoformat()}" in page.url
+
+
+def test_review_from_the_dashboard_to_a_transcript_and_back(site: str, page: Page) -> None:
+    page.goto(
+        f"{site}/dashboard/login?next=%2Fdashboard%3F{SPAN.replace('=', '%3D').replace('&', '%26')}"
+    )
+    sign_in(page, "canbo")
+    page.locator("[data-kpi=fallback_rate] a").click()
+    expect(page.locator("#total")).to_have_attribute("data-total", "2")
+    page.select_option("select[name=fallback]", "")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("#total")).to_have_attribute("data-total", "4")
+    page.select_option("select[name=handoff]", "true")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("#conversations tbody tr")).to_have_count(1)
+    expect(page.locator("#conversations tbody tr td.quote")).to_have_text("cho gặp cán bộ")
+    page.select_option("select[name=handoff]", "")
+    page.select_option("select[name=fallback]", "true")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("#conversations tbody tr")).to_have_count(2)
+
+    # hostile text is shown as text, never run
+    page.locator("#conversations tbody tr", has_text="<img").locator("a").click()
+    expect(page.locator("#transcript .said.citizen .text")).to_have_text(HOSTILE)
+    assert page.locator("#transcript img").count() == 0
+    assert page.title() != "1"
+
+    page.goto(f"{site}/dashboard/conversations?{SPAN}&intent=ask_procedure_fee")
+    page.locator("#conversations tbody tr a").first.click()
+    expect(page.locator("#transcript li.turn")).to_have_count(3)
+    expect(page.locator("#transcript li.turn").first).to_contain_text("Thiếu thông tin")
+    page.fill("#tags", "thiếu lệ phí, cần cập nhật")
+    page.fill("#note", "Bổ sung lệ phí đăng ký giám hộ.")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("#review-status")).to_have_text("Đã lưu.")
+    page.reload()
+    expect(page.locator("#tags")).to_have_value("thiếu lệ phí, cần cập nhật")
+    expect(page.locator("#note")).to_have_value("Bổ sung lệ phí đăng ký giám hộ.")
+    page.goto(f"{site}/dashboard/conversations?{SPAN}&tag=cần cập nhật")
+    expect(page.locator("#conversations tbody tr")).to_have_count(1)
+
+
+def test_the_unanswered_inbox(site: str, page: Page) -> None:
+    page.goto(
+        f"{site}/dashboard/login?next=%2Fdashboard%2Funanswered%3F{SPAN.replace('=', '%3D').replace('&', '%26')}"
+    )
+    sign_in(page, "canbo")
+    expect(page.locator("#groups > li")).to_have_count(4)
+    expect(page.locator("#questions")).to_contain_text("4 câu hỏi")
+    fee = page.locator("#groups > li[data-kind=missing_fact]")
+    expect(fee.locator(".title")).to_have_text("Chưa có phí, lệ phí: Đăng ký giám hộ")
+    fee.get_by_role("link", name="Hội thoại 1").click()
+    expect(page.locator("h1")).to_contain_text("Hội thoại #")
+
+
+def test_signing_out_and_roles(site: str, page: Page) -> None:
+    page.goto(f"{site}/dashboard/login")
+    sign_in(page, "canbo")
+    expect(page.locator("[data-kpi=messages]")).to_be_visible()
+    page.locator("#logout").click()
+    expect(page).to_have_url(f"{site}/dashboard/login")
+    page.goto(f"{site}/dashboard")
+    expect(page.locator("#login-form")).to_be_visible()
+    sign_in(page, "bientap")  # back to /dashboard, which an editor may not see
+    expect(page.locator("h1")).to_have_text("Không có quyền truy cập")
+    expect(page.locator("#nav a")).to_have_count(1)  # only the knowledge base
