@@ -336,3 +336,80 @@ def test_conversations_are_ingested_with_exact_counts_then_deleted_on_request(
         )
     for engine in (app_engine, broker_engine, tracker_engine):
         engine.dispose()
+
+
+def test_the_summary_counts_scripted_conversations_exactly(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    """Real conversations through the running assistant, on a channel of their own, are
+    ingested into a fresh analytics database; the summary then reports exact figures."""
+    from sqlalchemy.orm import Session
+
+    from tests.conftest import _migrated_seeded_engine
+    from trolyao.analytics.ingest import Ingester
+    from trolyao.auth import create_user
+
+    def say(sender: str, text: str) -> None:
+        response = httpx.post(
+            f"{assistant.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "metadata": {"channel": "kiemthu"}},
+            timeout=30,
+        )
+        assert response.status_code == 200
+
+    script = {
+        "kiemthu-1": [
+            "thu tuc lam ho chieu",  # answered (overview)
+            "còn lệ phí thì sao?",  # answered (fee), same procedure
+            '/feedback{"feedback_value": "up"}',
+        ],
+        "kiemthu-2": [
+            "lệ phí đăng ký giám hộ bao nhiêu",  # unknown fact: never invented
+            "kể chuyện cười đi",  # out of scope
+            "cho tôi gặp cán bộ",  # handoff
+            '/feedback{"feedback_value": "down"}',
+        ],
+    }
+    for sender, lines in script.items():
+        for line in lines:
+            say(sender, line)
+    app_engine = _migrated_seeded_engine(f"sqlite:///{tmp_path / 'analytics.db'}")
+    broker_engine = make_engine(f"sqlite:///{assistant.tracker_db.parent / 'events.db'}")
+    Ingester(app_engine, broker_engine).run_until_idle()
+    Ingester(app_engine, broker_engine).run_until_idle()  # nothing is counted twice
+    with Session(app_engine) as session, session.begin():
+        create_user(session, "canbo", "mat-khau-du-dai-123", "official")
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    with TestClient(create_app(app_engine)) as client:
+        token = client.post(
+            "/api/auth/token", data={"username": "canbo", "password": "mat-khau-du-dai-123"}
+        ).json()["access_token"]
+        body = client.get(
+            "/api/analytics/summary",
+            params={"from": today, "to": today, "channel": "kiemthu"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+    expected = {
+        "conversations": 2,
+        "unique_users": 2,
+        "messages": 7,
+        "answered_rate": 0.5,  # 2 answered of 4 questions (2 answered, 1 unknown, 1 out of scope)
+        "fallback_rate": 0.0,
+        "handoff_requests": 1,
+        "feedback_up": 1,
+        "feedback_down": 1,
+        "satisfaction": 0.5,
+        "avg_turns": 3.5,
+    }
+    assert {k: body[k] for k in expected} == expected
+    assert body["by_channel"] == [{"channel": "kiemthu", "messages": 7, "unique_users": 2}]
+    assert [(p["key"], p["count"]) for p in body["top_procedures"]] == [
+        ("cap-ho-chieu-pho-thong-trong-nuoc", 2),
+        ("1.004837", 1),
+    ]
+    assert body["plan"]["citizens_helped"] == 1
+    assert body["plan"]["catalog_procedures_answered"] == 1
+    assert body["plan"]["unanswered_questions"] == 1
+    assert body["bot_messages"] >= 7
+    for engine in (app_engine, broker_engine):
+        engine.dispose()

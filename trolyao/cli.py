@@ -144,6 +144,14 @@ def _cmd_bench_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_summary(args: argparse.Namespace) -> int:
+    from trolyao.analytics.bench import run_summary_benchmark
+
+    result = run_summary_benchmark(args.events, args.requests, Path("var/bench"), args.postgres_url)
+    Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    return 0
+
+
 def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -305,6 +313,19 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     bench_ingest.set_defaults(func=_cmd_bench_ingest)
+    bench_summary = bench.add_parser(
+        "summary", help="analytics summary latency with a million events in PostgreSQL"
+    )
+    bench_summary.add_argument("--events", type=int, default=1_000_000)
+    bench_summary.add_argument("--requests", type=int, default=40)
+    bench_summary.add_argument("--output", default="var/bench/summary.json")
+    bench_summary.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    bench_summary.set_defaults(func=_cmd_bench_summary)
 
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")

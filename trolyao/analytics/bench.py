@@ -1,9 +1,13 @@
-"""Ingestion throughput: synthetic Rasa event streams through the ingester (make bench)."""
+"""Analytics benchmarks (make bench): ingestion throughput, and the summary's latency with a
+million broker events in PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,4 +108,225 @@ def run_ingest_benchmark(
         }
         print(f"ingest {kind}: {results['databases'][kind]}", flush=True)
     broker.dispose()
+    return results
+
+
+CHANNELS = ("web", "web", "web", "telegram", "telegram")
+ASKS = (
+    ("ask_procedure_fee", "fee", "utter_procedure_fee"),
+    ("ask_procedure_documents", "documents", "utter_procedure_documents"),
+    ("ask_procedure_duration", "duration", "utter_procedure_duration"),
+    ("ask_procedure_overview", "overview", "utter_procedure_overview"),
+    ("ask_procedure_online", "online", "utter_procedure_online_yes"),
+    ("ask_procedure_steps", "steps", "utter_procedure_steps_unknown"),
+)
+
+
+def realistic_events(
+    target: int, keys: list[str], *, days: int = 365, seed: int = 7
+) -> Iterator[list[dict[str, Any]]]:
+    """About ``target`` broker events over ``days`` days, in batches, oldest first: many
+    citizens, both channels, answered and unknown facts, fallbacks, feedback, handoffs."""
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, repeatable)
+    start = dt.datetime.now(dt.timezone.utc).timestamp() - days * 86400 - 3600
+    per_batch = 2000  # conversations; about 16 events each
+    window = days * 86400 / max(1, round(target / (per_batch * 16)))
+    users = max(target // 40, 10)
+    made = 0
+    k = 0
+    while made < target:  # conversations in time order, as a broker receives them
+        batch: list[dict[str, Any]] = []
+        times = sorted(start + (k + rng.random()) * window for _ in range(per_batch))
+        k += 1
+        for t in times:
+            sender = f"bench-{rng.randrange(users)}"
+            channel = rng.choice(CHANNELS)
+            key = rng.choice(keys)
+            for _turn in range(rng.randint(1, 5)):
+                t += rng.uniform(5, 120)
+                roll = rng.random()
+                events: list[dict[str, Any]]
+                if roll < 0.08:
+                    events = _turn_events(
+                        t,
+                        "hỏi linh tinh abc",
+                        "nlu_fallback",
+                        channel,
+                        "action_fallback",
+                        "utter_fallback",
+                        None,
+                        None,
+                    )
+                elif roll < 0.13:
+                    value = "up" if rng.random() < 0.7 else "down"
+                    events = _turn_events(
+                        t,
+                        "/feedback",
+                        "feedback",
+                        channel,
+                        "action_record_feedback",
+                        f"utter_feedback_{value}",
+                        None,
+                        None,
+                        feedback=value,
+                    )
+                elif roll < 0.14:
+                    events = _turn_events(
+                        t,
+                        "cho gặp cán bộ",
+                        "request_human",
+                        channel,
+                        "action_request_human",
+                        "utter_handoff",
+                        None,
+                        None,
+                    )
+                    events.append(
+                        {
+                            "event": "slot",
+                            "timestamp": t + 0.3,
+                            "name": "handoff_requested",
+                            "value": True,
+                        }
+                    )
+                else:
+                    intent, attribute, utter = rng.choice(ASKS)
+                    events = _turn_events(
+                        t,
+                        "lệ phí làm hộ chiếu bao nhiêu",
+                        intent,
+                        channel,
+                        "action_answer_procedure",
+                        utter,
+                        key,
+                        attribute,
+                    )
+                batch += [{"sender_id": sender, "data": json.dumps(e)} for e in events]
+        made += len(batch)
+        yield batch
+
+
+def _turn_events(
+    t: float,
+    text: str,
+    intent: str,
+    channel: str,
+    action: str,
+    utter: str,
+    key: str | None,
+    attribute: str | None,
+    *,
+    feedback: str | None = None,
+) -> list[dict[str, Any]]:
+    entities = [{"entity": "feedback_value", "value": feedback}] if feedback else []
+    events: list[dict[str, Any]] = [
+        {
+            "event": "user",
+            "timestamp": t,
+            "text": text,
+            "parse_data": {"intent": {"name": intent, "confidence": 0.93}, "entities": entities},
+            "metadata": {"channel": channel},
+        },
+        {"event": "action", "timestamp": t + 0.05, "name": action},
+        {"event": "bot", "timestamp": t + 0.2 + (t % 1) / 2, "text": "…",
+         "metadata": {"utter_action": utter}},
+    ]  # fmt: skip
+    if key:
+        events.append(
+            {"event": "slot", "timestamp": t + 0.21, "name": "procedure_key", "value": key}
+        )
+        events.append(
+            {"event": "slot", "timestamp": t + 0.21, "name": "last_attribute", "value": attribute}
+        )
+    events.append({"event": "action", "timestamp": t + 0.3, "name": "action_listen"})
+    return events
+
+
+def run_summary_benchmark(
+    events: int, requests: int, workdir: Path, postgres_admin_url: str
+) -> dict[str, Any]:
+    """``GET /api/analytics/summary`` latency with ``events`` broker events in PostgreSQL."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from api.main import create_app
+    from trolyao.auth import create_user
+    from trolyao.models import Procedure
+    from trolyao.seed import seed_all
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    broker_url = create_postgres_database(postgres_admin_url, "trolyao_bench_broker")
+    app_url = create_postgres_database(postgres_admin_url, "trolyao_bench")
+    try:
+        migrate.upgrade(app_url)
+        app = make_engine(app_url)
+        with Session(app) as session, session.begin():
+            seed_all(session)
+            keys = [c for c in session.scalars(select(Procedure.code)) if c]
+            create_user(session, "bench", "mat-khau-bench-123", "official")
+        broker = make_engine(broker_url)
+        table = broker_events_table()
+        table.metadata.create_all(broker)
+        loaded = 0
+        started = time.perf_counter()
+        for batch in realistic_events(events, keys):
+            with broker.begin() as conn:
+                conn.execute(insert(table), batch)
+            loaded += len(batch)
+        load_s = time.perf_counter() - started
+        started = time.perf_counter()
+        report = Ingester(app, broker).run_until_idle()
+        ingest_s = time.perf_counter() - started
+        with app.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        print(
+            f"summary bench: {loaded} events loaded in {load_s:.0f} s, "
+            f"{report.turns} turns ingested in {ingest_s:.0f} s",
+            flush=True,
+        )
+        today = dt.datetime.now(dt.timezone.utc).date()
+        cases = {
+            "last_30_days": {"from": str(today - dt.timedelta(days=29)), "to": str(today)},
+            "last_365_days": {"from": str(today - dt.timedelta(days=364)), "to": str(today)},
+            "365_days_telegram": {
+                "from": str(today - dt.timedelta(days=364)),
+                "to": str(today),
+                "channel": "telegram",
+            },
+        }
+        results: dict[str, Any] = {
+            "events": loaded,
+            "turns": report.turns,
+            "ingest_events_per_s": round(report.events / ingest_s),
+            "requests_per_case": requests,
+            "cases": {},
+        }
+        with TestClient(create_app(app)) as client:
+            token = client.post(
+                "/api/auth/token", data={"username": "bench", "password": "mat-khau-bench-123"}
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            for name, params in cases.items():
+                client.get("/api/analytics/summary", params=params, headers=headers)  # warm
+                timings = []
+                for _ in range(requests):
+                    begun = time.perf_counter()
+                    response = client.get("/api/analytics/summary", params=params, headers=headers)
+                    timings.append((time.perf_counter() - begun) * 1000)
+                    assert response.status_code == 200, response.text
+                timings.sort()
+                body = response.json()
+                results["cases"][name] = {
+                    "messages": body["messages"],
+                    "p50_ms": round(timings[len(timings) // 2], 1),
+                    "p95_ms": round(timings[min(int(0.95 * len(timings)), len(timings) - 1)], 1),
+                    "max_ms": round(timings[-1], 1),
+                }
+                print(f"summary {name}: {results['cases'][name]}", flush=True)
+        app.dispose()
+        broker.dispose()
+    finally:
+        drop_database(app_url, postgres_admin_url)
+        drop_database(broker_url, postgres_admin_url)
     return results
