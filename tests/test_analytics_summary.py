@@ -135,3 +135,40 @@ def test_only_officials_and_admins_may_read_it(client: TestClient) -> None:
         client.get("/api/analytics/summary", headers=bearer(client, "bientap")).status_code == 403
     )
     assert client.get("/api/analytics/summary", headers=bearer(client, "canbo")).status_code == 200
+
+
+def figures(client: TestClient) -> tuple[int, int, int, int]:
+    body = client.get(
+        "/api/analytics/summary",
+        params={"from": DAY.isoformat(), "to": DAY.isoformat()},
+        headers=bearer(client, "canbo"),
+    ).json()
+    return body["messages"], body["unique_users"], body["conversations"], body["handoff_requests"]
+
+
+def test_deleting_a_sender_takes_them_out_of_the_figures(
+    client: TestClient, engine: Engine, broker: Engine
+) -> None:
+    from trolyao.privacy import delete_sender_everywhere
+
+    assert figures(client) == (6, 3, 3, 1)
+    with Session(engine) as session, session.begin():
+        delete_sender_everywhere(session, broker, None, "web-c")
+    assert figures(client) == (5, 2, 2, 0)
+
+
+def test_rollups_are_built_for_turns_stored_before_them(
+    client: TestClient, engine: Engine, broker: Engine
+) -> None:
+    from sqlalchemy import delete
+
+    from trolyao.analytics.rollup import ROLLUP_MARK, TABLES
+    from trolyao.models import IngestCheckpoint
+
+    with Session(engine) as session, session.begin():
+        for table in TABLES:
+            session.execute(delete(table))
+        session.execute(delete(IngestCheckpoint).where(IngestCheckpoint.source == ROLLUP_MARK))
+    assert figures(client) == (0, 0, 3, 0)  # conversations are not a rollup
+    Ingester(engine, broker).run_until_idle()  # nothing new to read; the rollups are built
+    assert figures(client) == (6, 3, 3, 1)

@@ -368,3 +368,60 @@ class IngestedMessage(Base):
     ingested_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class DailyUsage(Base):
+    """Per UTC day and channel, the additive figures of the summary (rebuilt from turns)."""
+
+    __tablename__ = "analytics_daily"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    users: Mapped[int] = mapped_column(Integer, default=0)  # distinct senders, this channel
+    day_users: Mapped[int] = mapped_column(Integer, default=0)  # distinct senders, all channels
+    bot_messages: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    questions: Mapped[int] = mapped_column(Integer, default=0)
+    fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    handoffs: Mapped[int] = mapped_column(Integer, default=0)
+    feedback_up: Mapped[int] = mapped_column(Integer, default=0)
+    feedback_down: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+    online_links: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyUser(Base):
+    """Who wrote on a day and channel (for exact distinct counts over any range)."""
+
+    __tablename__ = "analytics_daily_users"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyKey(Base):
+    """Per day and channel, how often an intent, a procedure, or an answered procedure
+    (``kind`` = ``intent`` | ``procedure`` | ``answered``) came up."""
+
+    __tablename__ = "analytics_daily_keys"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyLatency(Base):
+    """Per day and channel, a histogram of response times (10 ms buckets under 1 s,
+    100 ms under 10 s, 1 s above, up to 120 s)."""
+
+    __tablename__ = "analytics_daily_latency"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket_ms: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

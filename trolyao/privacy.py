@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, MetaData, Table, delete, inspect, select
 from sqlalchemy.orm import Session
 
+from trolyao.analytics.rollup import days_of_sender, refresh_days
 from trolyao.models import Conversation, DeletionRequest, Turn, as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,12 @@ def delete_sender_everywhere(
     deleted = delete_tracker_events(tracker_engine, sender_id)
     if broker_engine is not None:
         deleted += delete_tracker_events(broker_engine, sender_id)  # same table name, events
+    days = days_of_sender(session, sender_id)
     result = cast(
         "CursorResult[Any]", session.execute(delete(Turn).where(Turn.sender_id == sender_id))
     )
     session.execute(delete(Conversation).where(Conversation.sender_id == sender_id))
+    refresh_days(session, days)
     return deleted + int(result.rowcount or 0)
 
 

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from bot.redaction import redact
+from trolyao.analytics.rollup import ensure_rollups, refresh_days
 from trolyao.models import Conversation, IngestCheckpoint, IngestedMessage, Turn
 
 if TYPE_CHECKING:
@@ -92,11 +93,21 @@ class IngestReport:
 
 
 def _turn_key(sender: str, event: dict[str, Any]) -> str:
-    return f"{sender}:{float(event.get('timestamp') or 0):.6f}"
+    return f"{sender}:{_stamp(event):.6f}"
+
+
+def _stamp(event: dict[str, Any]) -> float:
+    try:
+        return float(event.get("timestamp") or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _timestamp(value: Any) -> dt.datetime:
-    return dt.datetime.fromtimestamp(float(value or 0), tz=dt.timezone.utc)
+    try:
+        return dt.datetime.fromtimestamp(float(value or 0), tz=dt.timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return dt.datetime.fromtimestamp(0, tz=dt.timezone.utc)
 
 
 def _feedback(event: dict[str, Any]) -> str | None:
@@ -116,13 +127,26 @@ class TurnBuilder:
     def __init__(self, session: Session, senders: set[str]):
         self.session = session
         self.open_turns = self._open_turns(session, senders)
+        self.days: set[dt.date] = set()  # the days whose turns changed (rollups to rebuild)
 
     def apply_all(self, parsed: list[tuple[str, dict[str, Any]]]) -> int:
         """Apply every event; return how many turns were created."""
-        seen = self._existing_keys(
-            self.session,
-            [_turn_key(sender, event) for sender, event in parsed if event.get("event") == "user"],
-        )
+        users = [(sender, event) for sender, event in parsed if event.get("event") == "user"]
+        seen: set[str] = set()
+        if users:
+            # Only a message no later than the latest turn stored can have been stored
+            # already (a replay): in the normal, forward case nothing needs looking up.
+            latest = self.session.scalar(select(func.max(Turn.started_at)))
+            if latest is not None:
+                horizon = _aware(latest).timestamp() + 0.001
+                seen = self._existing_keys(
+                    self.session,
+                    [
+                        _turn_key(sender, event)
+                        for sender, event in users
+                        if _stamp(event) <= horizon
+                    ],
+                )
         return sum(self._apply(seen, sender, event) for sender, event in parsed)
 
     @staticmethod
@@ -205,10 +229,12 @@ class TurnBuilder:
                 new.outcome = "fallback"
             self.session.add(new)
             self.open_turns[sender] = new
+            self.days.add(started.date())
             return 1
         turn = self.open_turns.get(sender)
         if turn is None:
             return 0
+        self.days.add(_aware(turn.started_at).date())
         if kind == "action":
             name = event.get("name")
             if name and name not in SKIPPED_ACTIONS and turn.action is None:
@@ -274,6 +300,7 @@ class Ingester:
         if events is None:
             return report
         with Session(self.app_engine) as session, session.begin():
+            ensure_rollups(session)
             checkpoint = session.get(IngestCheckpoint, self.source)
             if checkpoint is None:
                 checkpoint = IngestCheckpoint(source=self.source, position=0)
@@ -291,6 +318,7 @@ class Ingester:
             parsed = [p for p in (_parse(r.sender_id, r.data) for r in rows) if p is not None]
             builder = TurnBuilder(session, {sender for sender, _ in parsed})
             report.turns = builder.apply_all(parsed)
+            refresh_days(session, builder.days)
             checkpoint.position = int(rows[-1].id)
             checkpoint.updated_at = dt.datetime.now(dt.timezone.utc)
             report.events = len(rows)
@@ -361,6 +389,7 @@ class AmqpIngester:
             return report
         digests = [hashlib.sha256(body).hexdigest() for _tag, body in messages]
         with Session(self.app_engine) as session, session.begin():
+            ensure_rollups(session)
             known: set[str] = set()
             unique = sorted(set(digests))
             for start in range(0, len(unique), 500):
@@ -383,6 +412,7 @@ class AmqpIngester:
                     parsed.append(item)
             builder = TurnBuilder(session, {sender for sender, _ in parsed})
             report.turns = builder.apply_all(parsed)
+            refresh_days(session, builder.days)
         channel.basic_ack(delivery_tag=messages[-1][0], multiple=True)
         return report
 

@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, Engine, delete, inspect, select
 from sqlalchemy.orm import Session
 
 from trolyao.analytics.ingest import broker_events_table
+from trolyao.analytics.rollup import TABLES, refresh_days
 from trolyao.models import Conversation, IngestCheckpoint, IngestedMessage, Turn, utcnow
 
 
@@ -48,6 +49,9 @@ def purge(
             )
         )
         session.execute(delete(IngestedMessage).where(IngestedMessage.ingested_at < cutoff))
+        for table in TABLES:
+            session.execute(delete(table).where(table.day < cutoff.date()))
+        refresh_days(session, [cutoff.date()])  # the day cut in two
         checkpoint = session.get(IngestCheckpoint, source)
         position = checkpoint.position if checkpoint else 0
     if broker_engine is None or not position or not inspect(broker_engine).has_table("events"):

@@ -1,4 +1,8 @@
-"""The officials' summary: usage, quality and the plan's measures over a date range."""
+"""The officials' summary: usage, quality and the plan's measures over a date range.
+
+Read from the daily rollups (:mod:`trolyao.analytics.rollup`) and the conversations
+table, so that a year of a busy province is a few thousand rows, not every message.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from trolyao.models import Procedure, Turn
-
-SESSION_GAP = dt.timedelta(minutes=60)  # as Rasa's session_config: a new conversation
-QUESTION_OUTCOMES = (
-    "answered",
-    "unknown_fact",
-    "no_match",
-    "ambiguous",
-    "fallback",
-    "out_of_scope",
+from trolyao.analytics.rollup import QUESTION_OUTCOMES, UNANSWERED_OUTCOMES
+from trolyao.models import (
+    Conversation,
+    DailyKey,
+    DailyLatency,
+    DailyUsage,
+    DailyUser,
+    Procedure,
+    Turn,
 )
-UNANSWERED_OUTCOMES = ("unknown_fact", "no_match", "fallback")
+
+__all__ = ["QUESTION_OUTCOMES", "UNANSWERED_OUTCOMES", "Range", "summary"]
 
 
 @dataclass(frozen=True)
@@ -39,67 +43,82 @@ class Range:
         clause = and_(Turn.started_at >= lower, Turn.started_at < upper)
         return and_(clause, Turn.channel == self.channel) if self.channel else clause
 
+    def days(self, table: Any) -> Any:
+        """The range (and channel) on a daily rollup table."""
+        clause = and_(table.day >= self.start, table.day <= self.end)
+        return and_(clause, table.channel == self.channel) if self.channel else clause
 
-def _day(session: Session) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(Turn.started_at)
-    return cast(func.timezone("UTC", Turn.started_at), Date)
+
+def _percentiles(session: Session, span: Range, quantiles: tuple[float, ...]) -> list[int | None]:
+    """Nearest-rank percentiles of response times, from the daily histograms."""
+    histogram = session.execute(
+        select(DailyLatency.bucket_ms, func.sum(DailyLatency.count))
+        .where(span.days(DailyLatency))
+        .group_by(DailyLatency.bucket_ms)
+        .order_by(DailyLatency.bucket_ms)
+    ).all()
+    n = sum(int(c) for _b, c in histogram)
+    out: list[int | None] = []
+    for q in quantiles:
+        if not n:
+            out.append(None)
+            continue
+        rank = int(q * (n - 1) + 0.5)
+        seen = 0
+        for value, count in histogram:
+            seen += int(count)
+            if seen > rank:
+                out.append(int(value))
+                break
+    return out
 
 
-def _percentile(session: Session, where: Any, q: float) -> int | None:
-    n = session.scalar(select(func.count()).where(where, Turn.response_ms.is_not(None)))
-    if not n:
-        return None
-    offset = int(q * (n - 1) + 0.5)
-    value = session.scalar(
-        select(Turn.response_ms)
-        .where(where, Turn.response_ms.is_not(None))
-        .order_by(Turn.response_ms)
-        .offset(offset)
-        .limit(1)
+def _distinct_users(session: Session, span: Range) -> tuple[int, int, dict[str, int]]:
+    """Distinct senders over the range, those helped, and distinct senders per channel.
+
+    Grouped sub-queries rather than ``count(DISTINCT …)``: PostgreSQL hashes them, about
+    twice as fast on a year of rows.
+    """
+    where = span.days(DailyUser)
+    per_sender = (
+        select(DailyUser.sender_id, func.max(DailyUser.answered).label("answered"))
+        .where(where)
+        .group_by(DailyUser.sender_id)
+        .subquery()
     )
-    return int(value) if value is not None else None
+    users, helped = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((per_sender.c.answered == 1, 1), else_=0)), 0),
+        ).select_from(per_sender)
+    ).one()
+    pairs = select(DailyUser.channel, DailyUser.sender_id).where(where).distinct().subquery()
+    per_channel = {
+        c: int(n)
+        for c, n in session.execute(select(pairs.c.channel, func.count()).group_by(pairs.c.channel))
+    }
+    return int(users or 0), int(helped or 0), per_channel
 
 
 def summary(session: Session, span: Range, top: int = 10) -> dict[str, Any]:
     """Every figure of the dashboard's summary for ``span``."""
-    where = span.where()
-    previous = func.lag(Turn.started_at).over(partition_by=Turn.sender_id, order_by=Turn.started_at)
-    starts = select(Turn.started_at.label("at"), previous.label("before")).where(where).subquery()
-    gap_seconds = SESSION_GAP.total_seconds()
-    if session.get_bind().dialect.name == "sqlite":
-        new_session = or_(
-            starts.c.before.is_(None),
-            (func.julianday(starts.c.at) - func.julianday(starts.c.before)) * 86400 > gap_seconds,
-        )
-    else:
-        new_session = or_(
-            starts.c.before.is_(None),
-            func.extract("epoch", starts.c.at - starts.c.before) > gap_seconds,
-        )
-    conversations = int(
-        session.scalar(select(func.count()).select_from(starts).where(new_session)) or 0
-    )
-
+    usage = span.days(DailyUsage)
     totals = session.execute(
         select(
-            func.count(),
-            func.count(distinct(Turn.sender_id)),
-            func.coalesce(func.sum(Turn.bot_messages), 0),
-            func.count().filter(Turn.outcome == "answered"),
-            func.count().filter(Turn.outcome.in_(QUESTION_OUTCOMES)),
-            func.count().filter(Turn.outcome == "fallback"),
-            func.count().filter(Turn.handoff.is_(True)),
-            func.count().filter(Turn.feedback == "up"),
-            func.count().filter(Turn.feedback == "down"),
-            func.count().filter(Turn.outcome.in_(UNANSWERED_OUTCOMES)),
-            func.count(distinct(case((Turn.outcome == "answered", Turn.sender_id)))),
-            func.count(distinct(case((Turn.outcome == "answered", Turn.procedure_key)))),
-        ).where(where)
+            func.coalesce(func.sum(DailyUsage.messages), 0),
+            func.coalesce(func.sum(DailyUsage.bot_messages), 0),
+            func.coalesce(func.sum(DailyUsage.answered), 0),
+            func.coalesce(func.sum(DailyUsage.questions), 0),
+            func.coalesce(func.sum(DailyUsage.fallbacks), 0),
+            func.coalesce(func.sum(DailyUsage.handoffs), 0),
+            func.coalesce(func.sum(DailyUsage.feedback_up), 0),
+            func.coalesce(func.sum(DailyUsage.feedback_down), 0),
+            func.coalesce(func.sum(DailyUsage.unanswered), 0),
+            func.coalesce(func.sum(DailyUsage.online_links), 0),
+        ).where(usage)
     ).one()
     (
         messages,
-        users,
         bot_messages,
         answered,
         questions,
@@ -108,27 +127,23 @@ def summary(session: Session, span: Range, top: int = 10) -> dict[str, Any]:
         up,
         down,
         unanswered,
-        helped,
-        procedures_answered,
+        online_links,
     ) = (int(v or 0) for v in totals)
-
-    key = func.coalesce(Procedure.code, Procedure.slug)
-    online_links = int(
+    users, helped, channel_users = _distinct_users(session, span)
+    lower = dt.datetime.combine(span.start, dt.time.min, tzinfo=dt.timezone.utc)
+    upper = dt.datetime.combine(
+        span.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc
+    )
+    started = [Conversation.started_at >= lower, Conversation.started_at < upper]
+    if span.channel:
+        started.append(Conversation.channel == span.channel)
+    conversations = int(
+        session.scalar(select(func.count()).select_from(Conversation).where(*started)) or 0
+    )
+    keys = span.days(DailyKey)
+    procedures_answered = int(
         session.scalar(
-            select(func.count())
-            .select_from(Turn)
-            .join(
-                Procedure,
-                or_(Procedure.code == Turn.procedure_key, Procedure.slug == Turn.procedure_key),
-            )
-            .where(
-                where,
-                Turn.outcome == "answered",
-                or_(
-                    Procedure.online_level.in_(("toan_trinh", "mot_phan")),
-                    Procedure.online_url.is_not(None),
-                ),
-            )
+            select(func.count(distinct(DailyKey.key))).where(keys, DailyKey.kind == "answered")
         )
         or 0
     )
@@ -138,61 +153,78 @@ def summary(session: Session, span: Range, top: int = 10) -> dict[str, Any]:
         )
         or 0
     )
-
+    n = func.sum(DailyKey.count)
     top_intents = [
-        {"intent": intent, "count": count}
+        {"intent": intent, "count": int(count)}
         for intent, count in session.execute(
-            select(Turn.intent, func.count().label("n"))
-            .where(where, Turn.intent.is_not(None))
-            .group_by(Turn.intent)
-            .order_by(func.count().desc(), Turn.intent)
+            select(DailyKey.key, n)
+            .where(keys, DailyKey.kind == "intent")
+            .group_by(DailyKey.key)
+            .order_by(n.desc(), DailyKey.key)
             .limit(top)
         )
     ]
+    ranked = session.execute(
+        select(DailyKey.key, n)
+        .where(keys, DailyKey.kind == "procedure")
+        .group_by(DailyKey.key)
+        .order_by(n.desc(), DailyKey.key)
+        .limit(top)
+    ).all()
+    found = {
+        key: (code, name)
+        for code, slug, name in session.execute(
+            select(Procedure.code, Procedure.slug, Procedure.name).where(
+                (Procedure.code.in_([k for k, _ in ranked]))
+                | (Procedure.slug.in_([k for k, _ in ranked]))
+            )
+        )
+        for key in (code, slug)
+        if key
+    }
     top_procedures = [
-        {"code": code, "key": k, "name": name, "count": count}
-        for k, code, name, count in session.execute(
-            select(Turn.procedure_key, Procedure.code, Procedure.name, func.count())
-            .join(Procedure, key == Turn.procedure_key, isouter=True)
-            .where(where, Turn.procedure_key.is_not(None))
-            .group_by(Turn.procedure_key, Procedure.code, Procedure.name)
-            .order_by(func.count().desc(), Turn.procedure_key)
-            .limit(top)
-        )
+        {
+            "code": found.get(key, (None, None))[0],
+            "key": key,
+            "name": found.get(key, (None, None))[1],
+            "count": int(count),
+        }
+        for key, count in ranked
     ]
-    day = _day(session)
+    people = DailyUsage.users if span.channel else DailyUsage.day_users
     by_day = [
         {
-            "date": str(d),
-            "messages": n,
-            "unique_users": u,
-            "fallbacks": f,
-            "feedback_up": fu,
-            "feedback_down": fd,
+            "date": str(day),
+            "messages": int(m),
+            "unique_users": int(u),
+            "fallbacks": int(f),
+            "feedback_up": int(fu),
+            "feedback_down": int(fd),
         }
-        for d, n, u, f, fu, fd in session.execute(
+        for day, m, u, f, fu, fd in session.execute(
             select(
-                day,
-                func.count(),
-                func.count(distinct(Turn.sender_id)),
-                func.count().filter(Turn.outcome == "fallback"),
-                func.count().filter(Turn.feedback == "up"),
-                func.count().filter(Turn.feedback == "down"),
+                DailyUsage.day,
+                func.sum(DailyUsage.messages),
+                func.max(people),
+                func.sum(DailyUsage.fallbacks),
+                func.sum(DailyUsage.feedback_up),
+                func.sum(DailyUsage.feedback_down),
             )
-            .where(where)
-            .group_by(day)
-            .order_by(day)
+            .where(usage)
+            .group_by(DailyUsage.day)
+            .order_by(DailyUsage.day)
         )
     ]
     by_channel = [
-        {"channel": c, "messages": n, "unique_users": u}
-        for c, n, u in session.execute(
-            select(Turn.channel, func.count(), func.count(distinct(Turn.sender_id)))
-            .where(where)
-            .group_by(Turn.channel)
-            .order_by(Turn.channel)
+        {"channel": c, "messages": int(m), "unique_users": channel_users.get(c, 0)}
+        for c, m in session.execute(
+            select(DailyUsage.channel, func.sum(DailyUsage.messages))
+            .where(usage)
+            .group_by(DailyUsage.channel)
+            .order_by(DailyUsage.channel)
         )
     ]
+    p50, p95 = _percentiles(session, span, (0.5, 0.95))
     return {
         "from": span.start.isoformat(),
         "to": span.end.isoformat(),
@@ -208,8 +240,8 @@ def summary(session: Session, span: Range, top: int = 10) -> dict[str, Any]:
         "feedback_up": up,
         "feedback_down": down,
         "satisfaction": round(up / (up + down), 4) if up + down else None,
-        "response_ms_p50": _percentile(session, where, 0.5),
-        "response_ms_p95": _percentile(session, where, 0.95),
+        "response_ms_p50": p50,
+        "response_ms_p95": p95,
         "top_intents": top_intents,
         "top_procedures": top_procedures,
         "by_day": by_day,
