@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import contact_values, entity, fragment, latest_intent, latest_text
-from actions.render import ATTRIBUTES, attribute_values, common_values
+from actions.render import ATTRIBUTES, answer_response
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
 from trolyao.models import Procedure
-from trolyao.repository import get_procedure
+from trolyao.repository import get_procedure, in_force
 from trolyao.search import SearchHit, get_search
 
 MAX_CHOICES = 4
@@ -122,14 +122,8 @@ class ActionAnswerProcedure(Action):
     def _answer(
         dispatcher: CollectingDispatcher, domain: DomainDict, procedure: Procedure, attribute: str
     ) -> None:
-        values = common_values(procedure, domain)
-        facts = attribute_values(procedure, attribute, domain)
-        if attribute == "online" and procedure.online_level == "khong":
-            dispatcher.utter_message(response="utter_procedure_online_no", **values)
-        elif facts is None:
-            dispatcher.utter_message(response=f"utter_procedure_{attribute}_unknown", **values)
-        else:
-            dispatcher.utter_message(response=f"utter_procedure_{attribute}", **values, **facts)
+        response, values = answer_response(procedure, attribute, domain)
+        dispatcher.utter_message(response=response, **values)
 
 
 class ActionListProcedures(Action):
@@ -144,7 +138,7 @@ class ActionListProcedures(Action):
         with Session(get_engine()) as session:
             rows = session.execute(
                 select(Procedure.name, Procedure.field, Procedure.code, Procedure.slug)
-                .where(Procedure.validity == "dang_ap_dung")
+                .where(in_force())
                 .order_by(Procedure.field, Procedure.name)
             ).all()
         fields = Counter(r.field for r in rows)

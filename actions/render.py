@@ -141,3 +141,16 @@ def attribute_values(
     if attribute == "requirements":
         return {"requirements": procedure.requirements} if procedure.requirements else None
     raise ValueError(f"unknown attribute {attribute!r}")
+
+
+def answer_response(
+    procedure: Procedure, attribute: str, domain: DomainDict
+) -> tuple[str, dict[str, Any]]:
+    """The response the bot gives for ``attribute`` of ``procedure``, and its values."""
+    values = common_values(procedure, domain)
+    if attribute == "online" and procedure.online_level == "khong":
+        return "utter_procedure_online_no", values
+    facts = attribute_values(procedure, attribute, domain)
+    if facts is None:
+        return f"utter_procedure_{attribute}_unknown", values
+    return f"utter_procedure_{attribute}", {**values, **facts}

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from trolyao.errors import InvalidQuery, InvalidRecord, NotFound, TroLyAoError
+from trolyao.kbadmin import VersionConflict, VersionRequired
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,23 @@ def install_error_handlers(app: FastAPI) -> None:
             {"detail": exc.message, "code": "invalid_record", "errors": exc.errors},
             status_code=422,
         )
+
+    @app.exception_handler(VersionConflict)
+    async def _conflict(_request: Request, exc: VersionConflict) -> JSONResponse:
+        return JSONResponse(
+            {
+                "detail": exc.message,
+                "code": "version_conflict",
+                "current_version": exc.current,
+                "updated_by": exc.by,
+                "updated_at": exc.at.isoformat() if exc.at else None,
+            },
+            status_code=409,
+        )
+
+    @app.exception_handler(VersionRequired)
+    async def _version_required(_request: Request, exc: VersionRequired) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": "version_required"}, status_code=428)
 
     @app.exception_handler(TroLyAoError)
     async def _domain_error(_request: Request, exc: TroLyAoError) -> JSONResponse:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.routes import analytics, auth, chat, health, procedures, staff, telegram, widget
+from api.routes import admin, analytics, auth, chat, health, procedures, staff, telegram, widget
 from api.routes.telegram import SeenUpdates
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
@@ -26,14 +26,21 @@ from trolyao.search import ProcedureSearch
 from trolyao.settings import PROJECT_ROOT, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
+# Larger bodies where staff send them: whole procedure records, and import files.
+BODY_LIMITS = (("/api/admin/import", 100 * 1024 * 1024), ("/api/admin/", 2 * 1024 * 1024))
+
+
+def body_limit(path: str) -> int:
+    """The largest body accepted on ``path``."""
+    return next((limit for prefix, limit in BODY_LIMITS if path.startswith(prefix)), MAX_BODY_BYTES)
 
 
 async def limit_body_size(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    """Refuse request bodies over 64 KiB before reading them (413)."""
+    """Refuse request bodies over the path's limit before reading them (413)."""
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+    if length is not None and (not length.isdigit() or int(length) > body_limit(request.url.path)):
         return JSONResponse(
             {"detail": "Nội dung gửi lên quá lớn.", "code": "payload_too_large"}, status_code=413
         )
@@ -91,6 +98,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(auth.router)
     app.include_router(analytics.router)
+    app.include_router(admin.router)
     app.include_router(telegram.router)
     app.include_router(widget.router)
     app.include_router(staff.router)

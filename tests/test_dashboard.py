@@ -26,6 +26,7 @@ from trolyao.auth import create_user
 from trolyao.db import make_engine
 
 SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
+QUOTED_SPAN = SPAN.replace("=", "%3D").replace("&", "%26")
 HOSTILE = '<img src=x onerror="document.title=1">'
 
 
@@ -86,9 +87,7 @@ def test_the_dashboard_shows_the_figures_and_charts(
     site: str, page: Page, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     page.goto(f"{site}/dashboard?{SPAN}")
-    expect(page).to_have_url(
-        f"{site}/dashboard/login?next=%2Fdashboard%3F{SPAN.replace('=', '%3D').replace('&', '%26')}"
-    )
+    expect(page).to_have_url(f"{site}/dashboard/login?next=%2Fdashboard%3F{QUOTED_SPAN}")
     sign_in(page, "canbo", "sai-mat-khau-roi")
     expect(page.locator("#login-message")).to_contain_text("Sai tên đăng nhập hoặc mật khẩu")
     sign_in(page, "canbo")
@@ -124,9 +123,7 @@ def test_the_dashboard_shows_the_figures_and_charts(
 
 
 def test_review_from_the_dashboard_to_a_transcript_and_back(site: str, page: Page) -> None:
-    page.goto(
-        f"{site}/dashboard/login?next=%2Fdashboard%3F{SPAN.replace('=', '%3D').replace('&', '%26')}"
-    )
+    page.goto(f"{site}/dashboard/login?next=%2Fdashboard%3F{QUOTED_SPAN}")
     sign_in(page, "canbo")
     page.locator("[data-kpi=fallback_rate] a").click()
     expect(page.locator("#total")).to_have_attribute("data-total", "2")
@@ -164,9 +161,7 @@ def test_review_from_the_dashboard_to_a_transcript_and_back(site: str, page: Pag
 
 
 def test_the_unanswered_inbox(site: str, page: Page) -> None:
-    page.goto(
-        f"{site}/dashboard/login?next=%2Fdashboard%2Funanswered%3F{SPAN.replace('=', '%3D').replace('&', '%26')}"
-    )
+    page.goto(f"{site}/dashboard/login?next=%2Fdashboard%2Funanswered%3F{QUOTED_SPAN}")
     sign_in(page, "canbo")
     expect(page.locator("#groups > li")).to_have_count(4)
     expect(page.locator("#questions")).to_contain_text("4 câu hỏi")

@@ -61,6 +61,13 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
     return user
 
 
+def hash_password(password: str) -> str:
+    """An argon2 hash of a new password (checked for length)."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidUser(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+    return _hasher.hash(password)
+
+
 def authenticate(
     session: Session,
     username: str,

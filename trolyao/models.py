@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -111,6 +112,10 @@ class Procedure(Base):
     source_collected_on: Mapped[dt.date | None] = mapped_column(Date)
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     source_note: Mapped[str | None] = mapped_column(Text)
+    # Publication: the bot and the public API see only "published" rows; "retired" ones
+    # stay for history and references. ``version`` is the published version's number.
+    status: Mapped[str] = mapped_column(String(12), default="published", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -425,3 +430,38 @@ class DailyLatency(Base):
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     bucket_ms: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProcedureVersion(Base):
+    """One saved version of a procedure record (draft, published or retired), never changed.
+
+    ``record`` is the whole record in the national database's shape; the live
+    ``procedures`` row is the latest published version's copy.
+    """
+
+    __tablename__ = "procedure_versions"
+    __table_args__ = (UniqueConstraint("procedure_key", "version", name="uq_procedure_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_key: Mapped[str] = mapped_column(String(200), index=True)  # the stable slug
+    code: Mapped[str | None] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what to the knowledge base or to staff accounts, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str | None] = mapped_column(String(200), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

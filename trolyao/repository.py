@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from trolyao.errors import ProcedureNotFound
@@ -26,8 +28,11 @@ class IndexRow:
     field: str
 
 
-def get_procedure(session: Session, key: str) -> Procedure:
+def get_procedure(session: Session, key: str, *, published_only: bool = True) -> Procedure:
     """Return the procedure whose national code or local key is ``key``, children loaded.
+
+    Citizens (the bot, the public API) see only published procedures; administration
+    passes ``published_only=False`` to reach retired ones too.
 
     Raises:
         ProcedureNotFound: no procedure has that code or key.
@@ -35,9 +40,12 @@ def get_procedure(session: Session, key: str) -> Procedure:
     key = key.strip().lower()
     if not _KEY_RE.match(key):
         raise ProcedureNotFound(key[:50])
+    conditions = [or_(Procedure.code == key, Procedure.slug == key)]
+    if published_only:
+        conditions.append(Procedure.status == "published")
     stmt = (
         select(Procedure)
-        .where(or_(Procedure.code == key, Procedure.slug == key))
+        .where(*conditions)
         .options(
             selectinload(Procedure.channels).selectinload(SubmissionChannel.fees),
             selectinload(Procedure.documents),
@@ -56,7 +64,18 @@ def find_procedure_id(session: Session, key: str) -> int | None:
     return session.scalar(stmt)
 
 
-def index_rows(session: Session) -> list[IndexRow]:
+def in_force(today: dt.date | None = None) -> Any:
+    """Published, in force, and within its effective dates (when it has any)."""
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    return and_(
+        Procedure.status == "published",
+        Procedure.validity == "dang_ap_dung",
+        or_(Procedure.effective_from.is_(None), Procedure.effective_from <= today),
+        or_(Procedure.effective_to.is_(None), Procedure.effective_to >= today),
+    )
+
+
+def index_rows(session: Session, today: dt.date | None = None) -> list[IndexRow]:
     """Return what the search index needs of every procedure in force."""
     stmt = select(
         Procedure.id,
@@ -65,7 +84,7 @@ def index_rows(session: Session) -> list[IndexRow]:
         Procedure.name,
         Procedure.aliases,
         Procedure.field,
-    ).where(Procedure.validity == "dang_ap_dung")
+    ).where(in_force(today))
     return [
         IndexRow(id=r.id, code=r.code, slug=r.slug, name=r.name, aliases=r.aliases, field=r.field)
         for r in session.execute(stmt)

@@ -61,7 +61,7 @@ def seed_procedures(
             session.add(apply_record(Procedure(), record))
             report.inserted += 1
         elif overwrite:
-            apply_record(get_procedure(session, key), record)
+            apply_record(get_procedure(session, key, published_only=False), record)
             report.updated += 1
         else:
             report.unchanged += 1

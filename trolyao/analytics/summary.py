@@ -23,6 +23,7 @@ from trolyao.models import (
     Procedure,
     Turn,
 )
+from trolyao.repository import in_force
 
 __all__ = ["QUESTION_OUTCOMES", "UNANSWERED_OUTCOMES", "Range", "summary"]
 
@@ -148,10 +149,7 @@ def summary(session: Session, span: Range, top: int = 10) -> dict[str, Any]:
         or 0
     )
     catalog = int(
-        session.scalar(
-            select(func.count()).select_from(Procedure).where(Procedure.validity == "dang_ap_dung")
-        )
-        or 0
+        session.scalar(select(func.count()).select_from(Procedure).where(in_force())) or 0
     )
     n = func.sum(DailyKey.count)
     top_intents = [

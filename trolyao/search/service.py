@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from sqlalchemy import Engine
@@ -43,7 +44,7 @@ class ProcedureSearch:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._index: SearchIndex | None = None
-        self._revision = -1
+        self._revision: tuple[int, dt.date] = (-1, dt.date.min)
         self._lock = threading.Lock()
 
     def index(self, session: Session | None = None) -> SearchIndex:
@@ -51,7 +52,8 @@ class ProcedureSearch:
         if session is None:
             with Session(self.engine) as own:
                 return self.index(own)
-        revision = current_revision(session)
+        # A new day can bring a procedure into force (or end one): the date is part of it.
+        revision = (current_revision(session), dt.datetime.now(dt.timezone.utc).date())
         if self._index is None or revision != self._revision:
             with self._lock:
                 if self._index is None or revision != self._revision:

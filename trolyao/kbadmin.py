@@ -1,0 +1,616 @@
+"""Knowledge-base administration: versions, the draft → published workflow, retire and
+restore, rollback, diffs, optimistic concurrency and the audit log.
+
+Every save is a new, immutable row of ``procedure_versions`` (the whole record in the
+national database's shape). Publishing copies a version into the live ``procedures`` row,
+which the bot and the public API read; the knowledge base's revision moves in the same
+transaction, so the next answer and the next search use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from trolyao.errors import InvalidRecord, NotFound, TroLyAoError
+from trolyao.models import AuditEntry, Procedure, ProcedureVersion, utcnow
+from trolyao.records import ProcedureRecord, apply_record, slugify, to_record
+from trolyao.repository import get_procedure
+from vntext import fold
+
+STATUSES = ("draft", "published", "retired")
+ADMIN_FIELDS = ("status", "version", "ghi_chu_thay_doi", "cap_nhat_luc", "cap_nhat_boi",
+                "phien_ban_dang_ap_dung")  # fmt: skip
+
+
+class EditableRecord(ProcedureRecord):
+    """What an admin edits: the record, its publication status, and the version it was
+    based on. ``GET /api/admin/procedures/{code}`` returns it; ``PUT`` takes it back."""
+
+    status: Literal["draft", "published", "retired"] = "draft"
+    version: int | None = Field(default=None, ge=0, le=1_000_000)
+    ghi_chu_thay_doi: str | None = Field(default=None, max_length=500)
+    # Read-only (returned by GET, ignored by PUT):
+    cap_nhat_luc: dt.datetime | None = None
+    cap_nhat_boi: str | None = Field(default=None, max_length=64)
+    phien_ban_dang_ap_dung: int | None = None
+
+
+class VersionConflict(TroLyAoError):
+    """The record changed since the editor loaded it."""
+
+    def __init__(self, current: int, by: str | None, at: dt.datetime | None) -> None:
+        super().__init__(
+            f"Thủ tục đã được {by or 'người khác'} sửa (phiên bản {current}) sau khi bạn mở. "
+            "Hãy tải lại, xem thay đổi rồi sửa tiếp."
+        )
+        self.current = current
+        self.by = by
+        self.at = at
+
+
+class VersionRequired(TroLyAoError):
+    """An update did not say which version it was based on."""
+
+
+class KeyMismatch(InvalidRecord):
+    """The record's code does not match the address it was sent to."""
+
+
+def field_errors(error: ValidationError) -> list[dict[str, str]]:
+    """Pydantic errors as ``[{"field": "a.0.b", "message": ...}]``."""
+    return [
+        {
+            "field": ".".join(str(p) for p in item["loc"]) or "_",
+            "message": _vietnamese(item),
+        }
+        for item in error.errors(include_url=False)
+    ]
+
+
+_MESSAGES = {
+    "missing": "Bắt buộc phải có.",
+    "extra_forbidden": "Trường không có trong mẫu hồ sơ thủ tục.",
+    "string_too_long": "Quá dài (tối đa {max_length} ký tự).",
+    "string_too_short": "Không được để trống.",
+    "string_pattern_mismatch": "Sai định dạng.",
+    "too_long": "Quá nhiều mục (tối đa {max_length}).",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "literal_error": "Giá trị không hợp lệ; chọn một trong: {expected}.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "float_parsing": "Phải là số.",
+    "date_from_datetime_parsing": "Phải là ngày dạng YYYY-MM-DD.",
+    "date_parsing": "Phải là ngày dạng YYYY-MM-DD.",
+    "list_type": "Phải là một danh sách.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "model_type": "Phải là một đối tượng.",
+    "dict_type": "Phải là một đối tượng.",
+}
+
+
+def _vietnamese(item: Any) -> str:
+    template = _MESSAGES.get(item.get("type", ""))
+    if template is None:
+        return str(item.get("msg", "Không hợp lệ."))
+    try:
+        return template.format(**(item.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def validate(data: Any) -> EditableRecord:
+    """The editable record in ``data``, or :class:`InvalidRecord` naming every bad field."""
+    if not isinstance(data, dict):
+        raise InvalidRecord(
+            "Dữ liệu phải là một đối tượng JSON.",
+            [{"field": "_", "message": "Phải là một đối tượng."}],
+        )
+    try:
+        return EditableRecord.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRecord("Hồ sơ thủ tục chưa hợp lệ.", field_errors(exc)) from exc
+
+
+def record_json(record: ProcedureRecord) -> dict[str, Any]:
+    """The stored form of a record: the national shape only, JSON types."""
+    plain = ProcedureRecord.model_validate(
+        record.model_dump(exclude=set(ADMIN_FIELDS) | {"cap_nhat_luc"})
+    )
+    return plain.model_dump(mode="json")
+
+
+@dataclass
+class Current:
+    """Where a procedure stands: its live row (if published once) and latest version."""
+
+    slug: str
+    live: Procedure | None
+    latest: ProcedureVersion | None
+
+    @property
+    def version(self) -> int:
+        if self.latest is not None:
+            return self.latest.version
+        return self.live.version if self.live is not None else 0
+
+
+def locate(session: Session, key: str) -> Current | None:
+    """Find a procedure by national code or local key: live, draft-only, or retired."""
+    key = key.strip().lower()[:200]
+    try:
+        live: Procedure | None = get_procedure(session, key, published_only=False)
+    except NotFound:
+        live = None
+    slug = live.slug if live is not None else None
+    if slug is None:
+        slug = session.scalar(
+            select(ProcedureVersion.procedure_key)
+            .where(or_(ProcedureVersion.procedure_key == key, ProcedureVersion.code == key))
+            .order_by(ProcedureVersion.version.desc())
+            .limit(1)
+        )
+    if slug is None:
+        return None
+    latest = session.scalars(
+        select(ProcedureVersion)
+        .where(ProcedureVersion.procedure_key == slug)
+        .order_by(ProcedureVersion.version.desc())
+        .limit(1)
+    ).first()
+    return Current(slug=slug, live=live, latest=latest)
+
+
+def editable(session: Session, key: str) -> dict[str, Any]:
+    """The editable record of ``key``: its latest version (a pending draft included)."""
+    current = locate(session, key)
+    if current is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã '{key[:50]}'.")
+    if current.latest is not None:
+        record = dict(current.latest.record)
+        status = current.latest.status
+        updated_at, updated_by = current.latest.created_at, current.latest.created_by
+    else:
+        assert current.live is not None
+        record = record_json(to_record(current.live))
+        status = current.live.status
+        updated_at, updated_by = current.live.updated_at, None
+    return {
+        **record,
+        "status": status,
+        "version": current.version,
+        "ghi_chu_thay_doi": None,
+        "cap_nhat_luc": _iso(updated_at),
+        "cap_nhat_boi": updated_by,
+        "phien_ban_dang_ap_dung": current.live.version
+        if current.live is not None and current.live.status == "published"
+        else None,
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return aware.isoformat()
+
+
+def save(
+    session: Session,
+    key: str | None,
+    data: Any,
+    *,
+    user: str,
+    expected: int | None = None,
+    action: str | None = None,
+    require_version: bool = True,
+    quiet: bool = False,
+) -> tuple[dict[str, Any], bool]:
+    """Save ``data`` as a new version of ``key`` (None: a new procedure).
+
+    ``status`` decides what happens: ``draft`` keeps it for review, ``published`` puts it
+    live at once, ``retired`` takes it away from citizens. Returns the editable record
+    and whether the procedure was created.
+
+    Raises:
+        InvalidRecord: the record does not fit the shape (every bad field is named).
+        VersionConflict: someone saved another version since ``version`` / ``expected``.
+        VersionRequired: an existing procedure was updated without saying its version.
+    """
+    edit = validate(data)
+    current = locate(session, key) if key else None
+    if current is None and key:
+        # A new procedure at an address of its choosing: the record must carry that key.
+        wanted = key.strip().lower()
+        if wanted not in (edit.ma_thu_tuc, edit.ma_noi_bo):
+            raise KeyMismatch(
+                "Mã trong hồ sơ không khớp địa chỉ.",
+                [
+                    {
+                        "field": "ma_thu_tuc",
+                        "message": f"Phải là '{wanted[:50]}' (mã trong địa chỉ).",
+                    }
+                ],
+            )
+    if current is None:
+        clash = locate(session, edit.ma_thu_tuc) if edit.ma_thu_tuc else None
+        if clash is None and edit.ma_noi_bo and locate(session, edit.ma_noi_bo) is not None:
+            clash = locate(session, edit.ma_noi_bo)
+        if clash is not None:
+            raise InvalidRecord(
+                "Đã có thủ tục với mã này.",
+                [
+                    {
+                        "field": "ma_thu_tuc" if edit.ma_thu_tuc else "ma_noi_bo",
+                        "message": "Đã tồn tại; hãy sửa thủ tục đó.",
+                    }
+                ],
+            )
+        slug = edit.ma_noi_bo or _free_slug(session, slugify(edit.ten_thu_tuc))
+        current = Current(slug=slug, live=None, latest=None)
+        created = True
+    else:
+        created = False
+        based_on = expected if expected is not None else edit.version
+        if based_on is None and require_version:
+            raise VersionRequired(
+                'Cần gửi kèm phiên bản đang sửa (trường "version" hoặc tiêu đề If-Match).'
+            )
+        if based_on is not None and based_on != current.version:
+            latest = current.latest
+            raise VersionConflict(
+                current.version,
+                latest.created_by if latest else None,
+                latest.created_at if latest else None,
+            )
+        live_code = (
+            current.live.code if current.live else (current.latest.code if current.latest else None)
+        )
+        if live_code and edit.ma_thu_tuc != live_code:
+            raise KeyMismatch(
+                "Không đổi được mã thủ tục của một thủ tục đã có.",
+                [
+                    {
+                        "field": "ma_thu_tuc",
+                        "message": f"Phải giữ '{live_code}'. Để thay thế, tạo thủ tục mới "
+                        "và ghi 'thay_the_boi'.",
+                    }
+                ],
+            )
+        if edit.ma_thu_tuc and not live_code:
+            other = locate(session, edit.ma_thu_tuc)
+            if other is not None and other.slug != current.slug:
+                raise InvalidRecord(
+                    "Đã có thủ tục với mã này.",
+                    [{"field": "ma_thu_tuc", "message": "Mã này thuộc một thủ tục khác."}],
+                )
+        if current.latest is None and current.live is not None:
+            _baseline(session, current)
+    stored = record_json(edit)
+    stored["ma_noi_bo"] = current.slug
+    previous = (
+        dict(current.latest.record)
+        if current.latest is not None
+        else (record_json(to_record(current.live)) if current.live is not None else None)
+    )
+    number = current.version + 1
+    version = ProcedureVersion(
+        procedure_key=current.slug,
+        code=edit.ma_thu_tuc,
+        version=number,
+        status=edit.status,
+        record=stored,
+        note=edit.ghi_chu_thay_doi,
+        created_by=user,
+        created_at=utcnow(),
+    )
+    session.add(version)
+    live = _apply_status(session, current, version)
+    changes = diff(previous, stored) if previous is not None else []
+    audit(
+        session,
+        user,
+        action
+        or (
+            "create"
+            if created
+            else {"draft": "save_draft", "published": "publish", "retired": "retire"}[edit.status]
+        ),
+        live.key if live is not None else (edit.ma_thu_tuc or current.slug),
+        number,
+        {
+            "status": edit.status,
+            "fields": sorted({c["path"].split(".")[0] for c in changes}),
+            "note": edit.ghi_chu_thay_doi,
+        },
+    )
+    session.flush()
+    return ({} if quiet else editable(session, current.slug)), created
+
+
+def _free_slug(session: Session, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… when another procedure has it."""
+    slug, n = base, 1
+    while locate(session, slug) is not None:
+        n += 1
+        slug = f"{base[:190]}-{n}"
+    return slug
+
+
+def _baseline(session: Session, current: Current) -> None:
+    """Record the live row as version N before the first edit (seeded procedures)."""
+    assert current.live is not None
+    baseline = ProcedureVersion(
+        procedure_key=current.slug,
+        code=current.live.code,
+        version=current.live.version,
+        status=current.live.status,
+        record=record_json(to_record(current.live)),
+        note="Phiên bản ban đầu (trước khi sửa trên trang quản trị)",
+        created_by="he-thong",
+        created_at=current.live.updated_at or utcnow(),
+    )
+    session.add(baseline)
+    session.flush()
+    current.latest = baseline
+
+
+def _apply_status(
+    session: Session, current: Current, version: ProcedureVersion
+) -> Procedure | None:
+    """Make the live row follow a published or retired version; drafts leave it alone."""
+    if version.status == "draft":
+        return current.live
+    record = ProcedureRecord.model_validate(version.record)
+    live = current.live
+    if live is None:
+        live = Procedure()
+        session.add(live)
+    apply_record(live, record)
+    live.slug = current.slug
+    live.status = version.status
+    live.version = version.version
+    live.updated_at = utcnow()
+    current.live = live
+    return live
+
+
+def publish(session: Session, key: str, version: int, *, user: str) -> dict[str, Any]:
+    """Publish the latest version (typically a draft) as it is."""
+    return _copy(session, key, version, "published", user=user, action="publish")
+
+
+def retire(session: Session, key: str, version: int, *, user: str) -> dict[str, Any]:
+    """Take a procedure away from citizens (it stays, with its history)."""
+    return _copy(session, key, version, "retired", user=user, action="retire")
+
+
+def restore(session: Session, key: str, version: int, *, user: str) -> dict[str, Any]:
+    """Bring a retired procedure back to citizens."""
+    return _copy(session, key, version, "published", user=user, action="restore")
+
+
+def rollback(
+    session: Session, key: str, to_version: int, expected: int, *, user: str
+) -> dict[str, Any]:
+    """Publish, as a new version, the record of an earlier version."""
+    current = locate(session, key)
+    if current is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã '{key[:50]}'.")
+    old = session.scalars(
+        select(ProcedureVersion).where(
+            ProcedureVersion.procedure_key == current.slug, ProcedureVersion.version == to_version
+        )
+    ).first()
+    if old is None:
+        raise NotFound(f"Không có phiên bản {to_version}.")
+    data = {**old.record, "status": "published", "version": expected,
+            "ghi_chu_thay_doi": f"Khôi phục phiên bản {to_version}"}  # fmt: skip
+    record, _ = save(session, key, data, user=user, action="rollback")
+    return record
+
+
+def _copy(
+    session: Session, key: str, expected: int, status: str, *, user: str, action: str
+) -> dict[str, Any]:
+    record = editable(session, key)
+    data = {
+        k: v
+        for k, v in record.items()
+        if k not in ("cap_nhat_luc", "cap_nhat_boi", "phien_ban_dang_ap_dung")
+    }
+    data.update(status=status, version=expected, ghi_chu_thay_doi=None)
+    saved, _ = save(session, key, data, user=user, action=action)
+    return saved
+
+
+def history(session: Session, key: str) -> list[dict[str, Any]]:
+    """Every version of ``key``, newest first."""
+    current = locate(session, key)
+    if current is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã '{key[:50]}'.")
+    rows = session.scalars(
+        select(ProcedureVersion)
+        .where(ProcedureVersion.procedure_key == current.slug)
+        .order_by(ProcedureVersion.version.desc())
+    ).all()
+    if not rows and current.live is not None:
+        return [
+            {
+                "version": current.live.version,
+                "status": current.live.status,
+                "created_by": None,
+                "created_at": _iso(current.live.updated_at),
+                "note": "Phiên bản ban đầu",
+                "live": current.live.status == "published",
+            }
+        ]
+    live = (
+        current.live.version
+        if current.live is not None and current.live.status == "published"
+        else None
+    )
+    return [
+        {
+            "version": r.version,
+            "status": r.status,
+            "created_by": r.created_by,
+            "created_at": _iso(r.created_at),
+            "note": r.note,
+            "live": r.version == live,
+        }
+        for r in rows
+    ]
+
+
+def version_record(session: Session, key: str, number: int) -> dict[str, Any]:
+    """The record of one version."""
+    current = locate(session, key)
+    if current is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã '{key[:50]}'.")
+    row = session.scalars(
+        select(ProcedureVersion).where(
+            ProcedureVersion.procedure_key == current.slug, ProcedureVersion.version == number
+        )
+    ).first()
+    if row is None:
+        if current.latest is None and current.live is not None and number == current.live.version:
+            return record_json(to_record(current.live))
+        raise NotFound(f"Không có phiên bản {number}.")
+    return dict(row.record)
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list):
+        if not value:
+            return {prefix: []}
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_flatten(v, f"{prefix}.{i}"))
+        return out
+    return {prefix: value}
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-by-field changes between two records: ``[{path, before, after}]``."""
+    old = _flatten(before or {})
+    new = _flatten(after)
+    paths = sorted(set(old) | set(new))
+    return [
+        {"path": p, "before": old.get(p), "after": new.get(p)}
+        for p in paths
+        if old.get(p) != new.get(p) and not (old.get(p) in (None, []) and new.get(p) in (None, []))
+    ]
+
+
+def audit(
+    session: Session,
+    user: str,
+    action: str,
+    target: str | None,
+    version: int | None,
+    detail: dict[str, Any],
+) -> None:
+    """Write one audit entry (in the caller's transaction)."""
+    session.add(
+        AuditEntry(
+            username=user, action=action, target=target, version=version, detail=detail, at=utcnow()
+        )
+    )
+
+
+def list_procedures(
+    session: Session,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    field: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> dict[str, Any]:
+    """Procedures for the admin list: live ones and draft-only new ones, filtered."""
+    latest = (
+        select(ProcedureVersion.procedure_key, func.max(ProcedureVersion.version).label("v"))
+        .group_by(ProcedureVersion.procedure_key)
+        .subquery()
+    )
+    heads = {
+        r.procedure_key: r
+        for r in session.scalars(
+            select(ProcedureVersion).join(
+                latest,
+                (ProcedureVersion.procedure_key == latest.c.procedure_key)
+                & (ProcedureVersion.version == latest.c.v),
+            )
+        )
+    }
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for p in session.scalars(select(Procedure).order_by(Procedure.field, Procedure.name)):
+        head = heads.get(p.slug)
+        seen.add(p.slug)
+        items.append(
+            {
+                "key": p.key,
+                "code": p.code,
+                "name": p.name,
+                "field": p.field,
+                "status": p.status,
+                "version": head.version if head else p.version,
+                "published_version": p.version if p.status == "published" else None,
+                "has_draft": bool(head and head.status == "draft"),
+                "updated_at": _iso(head.created_at if head else p.updated_at),
+                "updated_by": head.created_by if head else None,
+            }
+        )
+    for slug, head in heads.items():
+        if slug in seen:
+            continue
+        items.append(
+            {
+                "key": head.code or slug,
+                "code": head.code,
+                "name": str(head.record.get("ten_thu_tuc", slug)),
+                "field": str(head.record.get("linh_vuc", "")),
+                "status": head.status,
+                "version": head.version,
+                "published_version": None,
+                "has_draft": head.status == "draft",
+                "updated_at": _iso(head.created_at),
+                "updated_by": head.created_by,
+            }
+        )
+    if q:
+        needle = fold(q.strip())
+        items = [
+            i
+            for i in items
+            if needle in fold(i["name"]) or needle in (i["code"] or "") or needle in i["key"]
+        ]
+    if status == "draft":
+        items = [i for i in items if i["has_draft"]]
+    elif status:
+        items = [i for i in items if i["status"] == status]
+    if field:
+        items = [i for i in items if i["field"] == field]
+    fields = sorted({i["field"] for i in items if i["field"]})
+    total = len(items)
+    start = (page - 1) * page_size
+    return {
+        "total": total,
+        "page": page,
+        "page_size": page_size,
+        "fields": fields,
+        "items": items[start : start + page_size],
+    }
