@@ -77,6 +77,7 @@ bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see doc
 	$(APP)/bin/trolyao bench webhook --updates 500 --concurrency 20
 	$(APP)/bin/trolyao bench ingest --conversations 4000
 	$(APP)/bin/trolyao bench summary --events 1000000
+	$(APP)/bin/trolyao bench import --rows 10000
 
 eval-search: install-app  ## Evaluate procedure search on the dev set
 	$(APP)/bin/trolyao eval search tests/data/search_dev.jsonl

@@ -45,6 +45,53 @@ def _search_json(text: str, limit: int) -> list[dict[str, object]]:
     ]
 
 
+def _cmd_kb_import(args: argparse.Namespace) -> int:
+    from trolyao.db import get_engine
+    from trolyao.kbio import ImportFileError, import_file
+
+    def progress(phase: str, rows: int) -> None:
+        label = "kiểm tra" if phase == "validate" else "ghi"
+        print(f"  {label}: {rows} dòng", file=sys.stderr, flush=True)
+
+    try:
+        report = import_file(
+            get_engine(),
+            Path(args.file),
+            user=args.user,
+            dry_run=args.dry_run,
+            status=args.status,
+            progress=progress,
+        )
+    except (ImportFileError, OSError) as exc:
+        print(f"Không nhập được: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 2
+    for error in report.errors[:200]:
+        print(f"dòng {error['row']}: {error['field']}: {error['message']}")
+    if len(report.errors) > 200:
+        print(f"… và {len(report.errors) - 200} lỗi nữa")
+    print(
+        f"{report.rows} dòng: {report.created} mới, {report.updated} cập nhật, "
+        f"{report.unchanged} không đổi, {len(report.errors)} lỗi"
+        + (" (chạy thử, không ghi gì)" if report.dry_run else "")
+        + (" — không ghi gì vì còn lỗi" if report.errors and not report.dry_run else "")
+        + f"; {report.seconds:.1f} s"
+    )
+    return 1 if report.errors else 0
+
+
+def _cmd_kb_export(args: argparse.Namespace) -> int:
+    from trolyao.db import get_engine
+    from trolyao.kbio import ImportFileError, export_file
+
+    try:
+        count = export_file(get_engine(), Path(args.file))
+    except ImportFileError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print(f"Đã xuất {count} thủ tục ra {args.file}")
+    return 0
+
+
 def _cmd_kb_search(args: argparse.Namespace) -> int:
     queries = sys.stdin if args.text == "-" else [args.text]
     status = 0
@@ -148,6 +195,14 @@ def _cmd_bench_summary(args: argparse.Namespace) -> int:
     from trolyao.analytics.bench import run_summary_benchmark
 
     result = run_summary_benchmark(args.events, args.requests, Path("var/bench"), args.postgres_url)
+    Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    return 0
+
+
+def _cmd_bench_import(args: argparse.Namespace) -> int:
+    from trolyao.bench_import import run_import_benchmark
+
+    result = run_import_benchmark(args.rows, args.databases, Path("var/bench"), args.postgres_url)
     Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     return 0
 
@@ -264,6 +319,19 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=5)
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=_cmd_kb_search)
+    kb_import = kb.add_parser(
+        "import", help="import procedures from .json, .csv or .xlsx (upsert by code)"
+    )
+    kb_import.add_argument("file")
+    kb_import.add_argument(
+        "--dry-run", action="store_true", help="report every row's errors, write nothing"
+    )
+    kb_import.add_argument("--status", choices=["draft", "published"], default=None)
+    kb_import.add_argument("--user", default="cli", help="recorded in versions and the audit log")
+    kb_import.set_defaults(func=_cmd_kb_import)
+    kb_export = kb.add_parser("export", help="export the knowledge base to .json, .csv or .xlsx")
+    kb_export.add_argument("file")
+    kb_export.set_defaults(func=_cmd_kb_export)
 
     ev = sub.add_parser("eval", help="evaluations").add_subparsers(
         dest="eval_command", required=True
@@ -326,6 +394,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     bench_summary.set_defaults(func=_cmd_bench_summary)
+    bench_import = bench.add_parser("import", help="knowledge-base import of 10,000 rows")
+    bench_import.add_argument("--rows", type=int, default=10_000)
+    bench_import.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    bench_import.add_argument("--output", default="var/bench/import.json")
+    bench_import.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    bench_import.set_defaults(func=_cmd_bench_import)
 
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")

@@ -334,6 +334,28 @@ def save(
     return ({} if quiet else editable(session, current.slug)), created
 
 
+def create_known_new(
+    session: Session, edit: EditableRecord, slug: str, *, user: str, action: str
+) -> None:
+    """Add a procedure the caller has checked is new (bulk import): no look-ups, so that
+    thousands are written in a few batched statements."""
+    stored = record_json(edit)
+    stored["ma_noi_bo"] = slug
+    version = ProcedureVersion(
+        procedure_key=slug,
+        code=edit.ma_thu_tuc,
+        version=1,
+        status=edit.status,
+        record=stored,
+        note=edit.ghi_chu_thay_doi,
+        created_by=user,
+        created_at=utcnow(),
+    )
+    session.add(version)
+    _apply_status(session, Current(slug=slug, live=None, latest=None), version)
+    audit(session, user, action, edit.ma_thu_tuc or slug, 1, {"status": edit.status, "fields": []})
+
+
 def _free_slug(session: Session, base: str) -> str:
     """``base``, or ``base-2``, ``base-3``… when another procedure has it."""
     slug, n = base, 1

@@ -25,8 +25,17 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from trolyao.errors import InvalidRecord, TroLyAoError
-from trolyao.kbadmin import audit, editable, locate, record_json, save, validate
+from trolyao.kbadmin import (
+    audit,
+    create_known_new,
+    editable,
+    locate,
+    record_json,
+    save,
+    validate,
+)
 from trolyao.models import Procedure, ProcedureVersion
+from trolyao.records import slugify
 
 FORMATS = ("json", "csv", "xlsx")
 MAX_ROWS = 100_000
@@ -363,6 +372,7 @@ def import_file(
     try:
         session.begin()
         known = _latest_records(session)
+        taken = {r[0].get("ma_noi_bo") for r in known.values()} | set(known)
         for _number, data, _errors in read_rows(path, kind):
             if status and "status" not in data:
                 data["status"] = status
@@ -372,12 +382,20 @@ def import_file(
             previous = known.get(record.key())
             if previous is not None and _same(previous, stored, record.status):
                 report.unchanged += 1
+            elif previous is None:
+                slug = record.ma_noi_bo or slugify(record.ten_thu_tuc)
+                base, n = slug, 1
+                while slug in taken:
+                    n += 1
+                    slug = f"{base[:190]}-{n}"
+                taken.add(slug)
+                create_known_new(session, record, slug, user=user, action="import")
+                report.created += 1
             else:
-                target = record.key() if previous is not None else None
                 try:
-                    _record, created = save(
+                    save(
                         session,
-                        target,
+                        record.key(),
                         data,
                         user=user,
                         action="import",
@@ -389,10 +407,7 @@ def import_file(
                     report.errors += [{"row": _number, **e} for e in exc.errors]
                     report.seconds = time.perf_counter() - started
                     return report
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
+                report.updated += 1
             done += 1
             if done % BATCH == 0:
                 session.commit()

@@ -1,0 +1,202 @@
+"""Import and export of the knowledge base: round trips in JSON, CSV and Excel, dry runs
+that report every row's error, idempotent upserts, progress, the CLI and the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from api.main import create_app
+from tests.test_kb_admin import PASSWORD, auth
+from tests.test_kb_admin import client as client
+from trolyao.kbio import HEADERS, export_file, import_file
+from trolyao.models import ProcedureVersion
+
+
+def versions(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(ProcedureVersion)) or 0)
+
+
+def cells(path: Path) -> list[list[Any]]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize("kind", ["json", "csv", "xlsx"])
+def test_export_import_export_is_identical(engine: Engine, tmp_path: Path, kind: str) -> None:
+    first = tmp_path / f"first.{kind}"
+    assert export_file(engine, first) == 45
+    report = import_file(engine, first, user="kiemthu")
+    assert (report.rows, report.created, report.updated, report.unchanged) == (45, 0, 0, 45)
+    assert report.errors == [] and report.written
+    assert versions(engine) == 0  # nothing changed, so no version was made
+    second = tmp_path / f"second.{kind}"
+    export_file(engine, second)
+    if kind == "xlsx":
+        assert cells(first) == cells(second)
+        assert cells(first)[0] == HEADERS
+    else:
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_an_edited_spreadsheet_updates_only_what_changed(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "kb.csv"
+    export_file(engine, path)
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    header = rows[0]
+    code, ways = header.index("Mã thủ tục"), header.index("Cách thức thực hiện")
+    row = next(r for r in rows if r[code] == "1.004837")
+    row[ways] = json.dumps(
+        [{"hinh_thuc": "truc_tiep", "phi_le_phi": [{"loai": "le_phi", "so_tien_vnd": 12000,
+          "nguyen_van": "12.000 đồng"}]}], ensure_ascii=False)  # fmt: skip
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    report = import_file(engine, path, user="kiemthu")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 44)
+    again = import_file(engine, path, user="kiemthu")  # idempotent
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 45)
+    with TestClient(create_app(engine)) as client:
+        fee = client.get("/api/procedures/1.004837").json()["cach_thuc_thuc_hien"][0]
+    assert fee["phi_le_phi"][0]["so_tien_vnd"] == 12000
+    assert versions(engine) == 2  # the baseline and the imported version
+
+
+def test_a_dry_run_reports_every_rows_errors_and_writes_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cách thức thực hiện", "Số bộ hồ sơ"]
+        )
+        writer.writerow(["1.099001", "Thủ tục đúng", "Thử nghiệm", "", "1"])
+        writer.writerow(["1.09", "Mã sai", "Thử nghiệm", "", ""])
+        writer.writerow(["1.099002", "", "Thử nghiệm", "", ""])
+        writer.writerow(["1.099003", "JSON hỏng", "Thử nghiệm", "[{", ""])
+        writer.writerow(["1.099004", "Số sai", "Thử nghiệm", "", "hai"])
+        writer.writerow(["1.099001", "Trùng mã", "Thử nghiệm", "", ""])
+    for dry_run in (True, False):
+        report = import_file(engine, path, user="kiemthu", dry_run=dry_run)
+        found = sorted((e["row"], e["field"]) for e in report.errors)
+        assert found == [
+            (3, "Mã thủ tục"),
+            (4, "Tên thủ tục"),
+            (5, "Cách thức thực hiện"),
+            (6, "Số bộ hồ sơ"),
+            (7, "ma_thu_tuc"),
+        ]
+        assert not report.written
+        assert versions(engine) == 0
+    with TestClient(create_app(engine)) as client:
+        assert client.get("/api/procedures/1.099001").status_code == 404
+
+
+def test_bad_files_get_a_clear_error(engine: Engine, tmp_path: Path) -> None:
+    from trolyao.kbio import ImportFileError
+
+    cases = {
+        "a.txt": "hello",
+        "b.json": "{not json",
+        "c.json": '{"a": 1}',
+        "d.csv": "Cột lạ,Tên thủ tục\n1,2\n",
+        "e.xlsx": "not a zip",
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        with pytest.raises(ImportFileError):
+            import_file(engine, path, user="kiemthu")
+
+
+def test_progress_is_reported_while_streaming(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "many.json"
+    rows = [
+        {"ma_thu_tuc": f"9.{i:06d}", "ten_thu_tuc": f"Thủ tục thử số {i}", "linh_vuc": "Thử"}
+        for i in range(1, 1201)
+    ]
+    path.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    seen: list[tuple[str, int]] = []
+    report = import_file(engine, path, user="kiemthu", progress=lambda p, n: seen.append((p, n)))
+    assert report.created == 1200
+    assert seen == [("validate", 500), ("validate", 1000), ("validate", 1200),
+                    ("write", 500), ("write", 1000), ("write", 1200)]  # fmt: skip
+    with TestClient(create_app(engine)) as client:
+        hit = client.get("/api/procedures/search", params={"q": "thu tuc thu so 777"}).json()
+        assert hit["items"][0]["code"] == "9.000777"
+
+
+def test_the_cli(engine: Engine, tmp_path: Path) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url}
+    trolyao = str(Path(sys.executable).parent / "trolyao")
+    out = tmp_path / "kb.xlsx"
+    done = subprocess.run(
+        [trolyao, "kb", "export", str(out)], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "45 thủ tục" in done.stdout
+    dry = subprocess.run(
+        [trolyao, "kb", "import", str(out), "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "45 dòng: 0 mới, 0 cập nhật, 0 không đổi, 0 lỗi (chạy thử" in dry.stdout
+    assert "kiểm tra: 45 dòng" in dry.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"ten_thu_tuc": "x"}, {"linh_vuc": "y"}]), "utf-8")
+    failed = subprocess.run(
+        [trolyao, "kb", "import", str(bad)], env=env, capture_output=True, text=True, check=False
+    )
+    assert failed.returncode == 1
+    assert "dòng 1: linh_vuc" in failed.stdout and "dòng 2: ten_thu_tuc" in failed.stdout
+
+
+def test_the_api_streams_progress_then_the_report(client: TestClient, tmp_path: Path) -> None:
+    headers = auth(client, "bientap")
+    exported = client.get("/api/admin/export", params={"format": "csv"}, headers=headers)
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "attachment" in exported.headers["content-disposition"]
+    body = exported.content
+    for dry in ("true", "false"):
+        response = client.post(
+            "/api/admin/import",
+            params={"dry_run": dry},
+            files={"file": ("kb.csv", body, "text/csv")},
+            headers=headers,
+        )
+        assert response.status_code == 200
+        lines = [json.loads(line) for line in response.text.splitlines()]
+        assert lines[0] == {"phase": "validate", "rows": 45}
+        final = lines[-1]
+        assert (final["phase"], final["rows"], final["error_count"]) == ("done", 45, 0)
+        assert final["unchanged"] == (0 if dry == "true" else 45)
+    wrong = client.post(
+        "/api/admin/import", files={"file": ("kb.pdf", b"%PDF", "application/pdf")}, headers=headers
+    )
+    assert wrong.status_code == 400
+    xlsx = client.get("/api/admin/export", params={"format": "xlsx"}, headers=headers)
+    assert xlsx.content[:2] == b"PK"
+    records = client.get("/api/admin/export", params={"format": "json"}, headers=headers).json()
+    assert len(records) == 45 and {r["status"] for r in records} == {"published"}
+    assert PASSWORD  # the shared fixture's accounts
