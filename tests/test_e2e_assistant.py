@@ -413,3 +413,42 @@ def test_the_summary_counts_scripted_conversations_exactly(
     assert body["bot_messages"] >= 7
     for engine in (app_engine, broker_engine):
         engine.dispose()
+
+
+def test_an_edited_fee_reaches_the_bot_at_once(assistant: Assistant) -> None:
+    """An admin edits a fee through the API; the running assistant answers with it, with
+    no retraining and no restart. Rolled back afterwards, which also shows at once."""
+    from sqlalchemy.orm import Session
+
+    from trolyao.auth import create_user
+
+    code, question = "2.001019", "lệ phí chứng thực di chúc bao nhiêu"
+    app_engine = make_engine(assistant.database_url)
+    with Session(app_engine) as session, session.begin():
+        create_user(session, "quantri-e2e", "mat-khau-du-dai-123", "admin")
+    with TestClient(create_app(app_engine)) as client:
+        token = client.post(
+            "/api/auth/token", data={"username": "quantri-e2e", "password": "mat-khau-du-dai-123"}
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        before = assistant.text("e2e-kb-1", question)
+        assert "987.654" not in before
+        record = client.get(f"/api/admin/procedures/{code}", headers=headers).json()
+        original = record["version"]
+        channel = record["cach_thuc_thuc_hien"][0]
+        channel["phi_le_phi"] = [
+            {"loai": "phi", "so_tien_vnd": 987654, "nguyen_van": "Phí chứng thực: 987.654 đồng"}
+        ]
+        record["status"] = "published"
+        saved = client.put(f"/api/admin/procedures/{code}", json=record, headers=headers)
+        assert saved.status_code == 200, saved.text
+        after = assistant.text("e2e-kb-2", question)
+        assert "Phí chứng thực: 987.654 đồng" in after
+        back = client.post(
+            f"/api/admin/procedures/{code}/rollback",
+            json={"version": saved.json()["version"], "to_version": original},
+            headers=headers,
+        )
+        assert back.status_code == 200
+        assert "987.654" not in assistant.text("e2e-kb-3", question)
+    app_engine.dispose()
