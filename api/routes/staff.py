@@ -110,3 +110,43 @@ def conversation(
 def unanswered(request: Request, session: SessionDep) -> Response:
     """The unanswered-questions inbox."""
     return _page(request, session, "unanswered", "Câu hỏi chưa trả lời được", ANALYTICS_ROLES)
+
+
+@router.get("/admin")
+def admin_home() -> RedirectResponse:
+    """The knowledge base's list."""
+    return RedirectResponse("/admin/procedures", status_code=303)
+
+
+@router.get("/admin/procedures")
+def admin_procedures(request: Request, session: SessionDep) -> Response:
+    """Procedures: search, filter, import and export."""
+    return _page(request, session, "kb-list", "Thủ tục hành chính", KB_ROLES)
+
+
+@router.get("/admin/procedures/new")
+def admin_new(request: Request, session: SessionDep) -> Response:
+    """A new procedure."""
+    return _page(request, session, "kb-edit", "Thêm thủ tục", KB_ROLES)
+
+
+@router.get("/admin/procedures/{code}")
+def admin_edit(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Path(pattern=r"^[0-9A-Za-z.\-]{1,200}$")],
+) -> Response:
+    """Edit a procedure: form, preview, publish, history."""
+    return _page(request, session, "kb-edit", "Sửa thủ tục", KB_ROLES, code)
+
+
+@router.get("/admin/users")
+def admin_users(request: Request, session: SessionDep) -> Response:
+    """Staff accounts and roles."""
+    return _page(request, session, "kb-users", "Người dùng", ("admin",))
+
+
+@router.get("/admin/audit")
+def admin_audit(request: Request, session: SessionDep) -> Response:
+    """The audit log."""
+    return _page(request, session, "kb-audit", "Nhật ký thay đổi", ("admin",))

@@ -45,7 +45,7 @@ function setAttrs(node, attrs) {
 }
 
 function append(node, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -53,6 +53,12 @@ function append(node, children) {
 
 export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+/** Append children (nested arrays flattened, null and false skipped). */
+export function put(node, ...children) {
+  append(node, children);
   return node;
 }
 
@@ -78,10 +84,11 @@ function cookie(name) {
 }
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, body) {
     super(typeof detail === "string" ? detail : "Dữ liệu chưa hợp lệ.");
     this.status = status;
     this.detail = detail;
+    this.body = body;
   }
 }
 
@@ -101,7 +108,7 @@ export async function api(path, { method = "GET", json, form, headers = {} } = {
   }
   const type = response.headers.get("content-type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
-  if (!response.ok) throw new ApiError(response.status, data && data.detail !== undefined ? data.detail : data);
+  if (!response.ok) throw new ApiError(response.status, data && data.detail !== undefined ? data.detail : data, data);
   return { data, response };
 }
 

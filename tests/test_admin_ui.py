@@ -1,0 +1,188 @@
+"""The knowledge-base administration pages in headless Chromium: search, edit nested
+fields, preview the bot's answer, save a draft, publish, history, diff, rollback,
+conflicts, import, users and the audit log."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session
+
+from tests.conftest import _migrated_seeded_engine
+from tests.support_assistant import free_port, wait_until
+from tests.test_widget import browser as browser
+from trolyao.auth import create_user
+
+PASSWORD = "mat-khau-du-dai-123"
+HOSTILE = '<img src=x onerror="document.title=1">'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("admin-ui")
+    url = f"sqlite:///{folder / 'app.db'}"
+    engine = _migrated_seeded_engine(url)
+    with Session(engine) as session, session.begin():
+        create_user(session, "bientap", PASSWORD, "editor")
+        create_user(session, "quantri", PASSWORD, "admin")
+    engine.dispose()
+    port = free_port()
+    log = (folder / "api.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: httpx.get(f"{base}/healthz").status_code == 200, 30, "the API")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []  # no script error on any page
+
+
+def sign_in(page: Page, site: str, username: str, target: str) -> None:
+    page.goto(f"{site}{target}")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{site}{target}")
+
+
+def public_fees(site: str, code: str) -> list[str]:
+    record = httpx.get(f"{site}/api/procedures/{code}").json()
+    return [f["nguyen_van"] for c in record["cach_thuc_thuc_hien"] for f in c["phi_le_phi"]]
+
+
+def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> None:
+    sign_in(page, site, "bientap", "/admin/procedures")
+    expect(page.locator("#kb-total")).to_have_attribute("data-total", "45")
+    page.fill("#kb-q", "giam ho")
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.locator("#kb-table tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Đăng ký giám hộ").click()
+    expect(page.locator("#kb-title")).to_have_text("Đăng ký giám hộ")
+
+    # nested fields: a channel, its time and its fee
+    page.locator('[data-add="cach_thuc_thuc_hien"]').click()
+    page.select_option('[name="cach_thuc_thuc_hien.0.hinh_thuc"]', "truc_tiep")
+    page.fill('[name="cach_thuc_thuc_hien.0.thoi_han.gia_tri"]', "3")
+    page.select_option('[name="cach_thuc_thuc_hien.0.thoi_han.don_vi"]', "ngay_lam_viec")
+    page.locator('[data-add="cach_thuc_thuc_hien.0.phi_le_phi"]').click()
+    page.fill('[name="cach_thuc_thuc_hien.0.phi_le_phi.0.so_tien_vnd"]', "20000")
+    page.fill('[name="cach_thuc_thuc_hien.0.phi_le_phi.0.nguyen_van"]', "Lệ phí 20.000 đồng")
+
+    page.select_option("#preview-attribute", "fee")
+    page.locator("#preview").click()
+    expect(page.locator("#preview-text")).to_contain_text("Lệ phí 20.000 đồng")
+    assert public_fees(site, "1.004837") == []  # a preview saves nothing
+
+    page.locator("#save-draft").click()
+    expect(page.locator("#save-status")).to_contain_text("Đã lưu bản nháp (phiên bản 2)")
+    assert public_fees(site, "1.004837") == []  # a draft is not live
+    page.locator("#publish").click()
+    expect(page.locator("#save-status")).to_contain_text("Đã công bố phiên bản 3")
+    assert public_fees(site, "1.004837") == ["Lệ phí 20.000 đồng"]
+
+    # a bad value is named on its field and nothing is saved
+    page.fill('[name="cach_thuc_thuc_hien.0.phi_le_phi.0.so_tien_vnd"]', "-5")
+    page.locator("#publish").click()
+    bad = page.locator(
+        '.field.invalid[data-field="cach_thuc_thuc_hien.0.phi_le_phi.0.so_tien_vnd"]'
+    )
+    expect(bad).to_contain_text("Phải lớn hơn hoặc bằng 0")
+    assert public_fees(site, "1.004837") == ["Lệ phí 20.000 đồng"]
+
+    # history, diff, rollback
+    expect(page.locator("#versions > li")).to_have_count(3)
+    first = page.locator('#versions > li[data-version="1"]')
+    first.locator(".diff-button").click()
+    expect(page.locator("#diff-table")).to_contain_text(
+        "cach_thuc_thuc_hien.0.phi_le_phi.0.nguyen_van"
+    )
+    first.locator(".rollback-button").click()
+    expect(page.locator("#save-status")).to_contain_text("Đã khôi phục phiên bản 1")
+    assert public_fees(site, "1.004837") == []
+    expect(page.locator("#versions > li")).to_have_count(4)
+
+
+def test_two_editors_are_told_of_a_conflict(site: str, page: Page, browser: Browser) -> None:
+    sign_in(page, site, "bientap", "/admin/procedures/1.001193")
+    other = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(other, site, "quantri", "/admin/procedures/1.001193")
+    other.fill("#change-note", "sửa trước")
+    other.locator("#publish").click()
+    expect(other.locator("#save-status")).to_contain_text("Đã công bố")
+    page.fill('[name="yeu_cau_dieu_kien"]', "Điều kiện mới")
+    page.locator("#publish").click()
+    expect(page.locator("#save-status")).to_contain_text("quantri")
+    expect(page.locator("#reload")).to_be_visible()
+    other.context.close()
+
+
+def test_create_from_the_unanswered_inbox_and_show_hostile_text_as_text(
+    site: str, page: Page
+) -> None:
+    sign_in(page, site, "bientap", "/admin/procedures/new?name=" + quote("Cấp phép nuôi ong"))
+    expect(page.locator('[name="ten_thu_tuc"]')).to_have_value("Cấp phép nuôi ong")
+    page.fill('[name="linh_vuc"]', HOSTILE)
+    page.fill('[name="ma_thu_tuc"]', "1.099777")
+    page.locator("#save-draft").click()
+    expect(page).to_have_url(f"{site}/admin/procedures/1.099777?saved=1")
+    expect(page.locator("#kb-meta")).to_contain_text("Bản nháp")
+    page.goto(f"{site}/admin/procedures?status=draft")
+    expect(page.locator("#kb-table tbody tr")).to_have_count(1)
+    expect(page.locator("#kb-table tbody tr td").nth(2)).to_have_text(HOSTILE)
+    assert page.locator("#kb-table img").count() == 0 and page.title() != "1"
+    assert httpx.get(f"{site}/api/procedures/1.099777").status_code == 404
+
+
+def test_import_dry_run_lists_errors(site: str, page: Page, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "\ufeffMã thủ tục,Tên thủ tục,Lĩnh vực\n1.098001,Đúng,Thử\n1.09,Mã sai,Thử\n,,Thử\n",
+        "utf-8",
+    )
+    sign_in(page, site, "bientap", "/admin/procedures")
+    page.set_input_files("#import-file", str(bad))
+    page.get_by_role("button", name="Nhập", exact=True).click()
+    expect(page.locator("#import-result")).to_contain_text("3 dòng")
+    expect(page.locator("#import-errors tbody tr")).to_have_count(2)
+    expect(page.locator("#import-errors")).to_contain_text("Mã thủ tục")
+
+
+def test_users_and_audit_for_admins_only(site: str, page: Page) -> None:
+    sign_in(page, site, "quantri", "/admin/users")
+    page.fill('#user-form [name="username"]', "canbo2")
+    page.select_option('#user-form [name="role"]', "official")
+    page.fill('#user-form [name="password"]', PASSWORD)
+    page.get_by_role("button", name="Tạo tài khoản").click()
+    expect(page.locator('#users-table tr[data-user="canbo2"]')).to_be_visible()
+    page.goto(f"{site}/admin/audit")
+    expect(page.locator("#audit-table")).to_contain_text("Tạo tài khoản")
+    page.locator("#logout").click()
+    expect(page).to_have_url(f"{site}/dashboard/login")
+    sign_in(page, site, "bientap", "/admin/users")
+    expect(page.locator("h1")).to_have_text("Không có quyền truy cập")
