@@ -275,6 +275,9 @@ def _print_banner(settings: Settings, seconds: float) -> None:
         f"{', token required' if settings.rasa_auth_token else ''})\n"
         f"  Action server   {settings.action_server_url}\n"
         f"  API             {api}   docs {api}/docs   readiness {api}/readyz\n"
+        f"  Web chat demo   {api}/\n"
+        f"  Dashboard       {api}/dashboard   knowledge base {api}/admin\n"
+        f"                  (account: .venv/bin/trolyao users create --username U --role admin)\n"
         f"  Database        {settings.database_url}\n"
         f"  Try: curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
         f'-d \'{{"sender": "demo", "message": "lam ho chieu can giay to gi"}}\'\n'
