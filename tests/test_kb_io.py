@@ -200,3 +200,41 @@ def test_the_api_streams_progress_then_the_report(client: TestClient, tmp_path: 
     records = client.get("/api/admin/export", params={"format": "json"}, headers=headers).json()
     assert len(records) == 45 and {r["status"] for r in records} == {"published"}
     assert PASSWORD  # the shared fixture's accounts
+
+
+def test_an_import_cannot_change_a_procedures_national_code(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "recode.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "ma_noi_bo": "dang-ky-giam-ho",
+                    "ten_thu_tuc": "Đăng ký giám hộ",
+                    "linh_vuc": "Hộ tịch",
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    report = import_file(engine, path, user="kiemthu", dry_run=True)
+    assert report.errors == [
+        {"row": 1, "field": "ma_thu_tuc", "message": "Phải giữ mã '1.004837'."}
+    ]
+
+
+def test_many_changed_records_are_versioned_and_live(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "kb.json"
+    export_file(engine, path)
+    records = json.loads(path.read_text("utf-8"))
+    for record in records:
+        record["yeu_cau_dieu_kien"] = f"Điều kiện mới của {record['ten_thu_tuc']}"
+    path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    report = import_file(engine, path, user="kiemthu")
+    assert (report.updated, report.unchanged, report.errors) == (45, 0, [])
+    assert versions(engine) == 90  # a baseline and the new version of each
+    with TestClient(create_app(engine)) as client:
+        body = client.get("/api/procedures/1.001193").json()
+    assert body["yeu_cau_dieu_kien"] == "Điều kiện mới của Đăng ký khai sinh"
+    again = import_file(engine, path, user="kiemthu")
+    assert (again.updated, again.unchanged) == (0, 45)

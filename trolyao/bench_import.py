@@ -70,6 +70,13 @@ def run_import_benchmark(
         writer.writerow(HEADERS)
         for record in synthetic_records(rows):
             writer.writerow(record_to_row(record))
+    changed_path = workdir / f"import-{rows}-changed.csv"
+    with changed_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for record in synthetic_records(rows):
+            record["cach_thuc_thuc_hien"][0]["phi_le_phi"][0]["so_tien_vnd"] += 1000
+            writer.writerow(record_to_row(record))
     results: dict[str, Any] = {"rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1)}
     for kind in databases:
         url = (
@@ -97,6 +104,7 @@ def run_import_benchmark(
 
             first = import_file(engine, path, user="bench", progress=progress)
             again = import_file(engine, path, user="bench")
+            changed = import_file(engine, changed_path, user="bench")
             engine.dispose()
         finally:
             drop_database(url, postgres_admin_url)
@@ -109,6 +117,8 @@ def run_import_benchmark(
             "validated_after_s": round(next(t for p, n, t in ticks if p == "write"), 1),
             "second_run_seconds": round(again.seconds, 1),
             "second_run_unchanged": again.unchanged,
+            "changed_run_seconds": round(changed.seconds, 1),
+            "changed_run_updated": changed.updated,
         }
         print(f"import {kind}: {json.dumps(results[kind])}", flush=True)
     return results

@@ -356,6 +356,58 @@ def create_known_new(
     audit(session, user, action, edit.ma_thu_tuc or slug, 1, {"status": edit.status, "fields": []})
 
 
+def update_known(
+    session: Session,
+    *,
+    slug: str,
+    live: Procedure | None,
+    edit: EditableRecord,
+    latest_version: int,
+    baseline: dict[str, Any] | None,
+    previous: dict[str, Any],
+    user: str,
+    action: str,
+) -> None:
+    """A new version of a procedure whose state the caller has read (bulk import)."""
+    if baseline is not None and live is not None:
+        session.add(
+            ProcedureVersion(
+                procedure_key=slug,
+                code=live.code,
+                version=live.version,
+                status=live.status,
+                record=baseline,
+                note="Phiên bản ban đầu (trước khi sửa trên trang quản trị)",
+                created_by="he-thong",
+                created_at=live.updated_at or utcnow(),
+            )
+        )
+    stored = record_json(edit)
+    stored["ma_noi_bo"] = slug
+    number = latest_version + 1
+    version = ProcedureVersion(
+        procedure_key=slug,
+        code=edit.ma_thu_tuc,
+        version=number,
+        status=edit.status,
+        record=stored,
+        note=edit.ghi_chu_thay_doi,
+        created_by=user,
+        created_at=utcnow(),
+    )
+    session.add(version)
+    _apply_status(session, Current(slug=slug, live=live, latest=None), version)
+    fields = sorted({c["path"].split(".")[0] for c in diff(previous, stored)})
+    audit(
+        session,
+        user,
+        action,
+        edit.ma_thu_tuc or slug,
+        number,
+        {"status": edit.status, "fields": fields},
+    )
+
+
 def _free_slug(session: Session, base: str) -> str:
     """``base``, or ``base-2``, ``base-3``… when another procedure has it."""
     slug, n = base, 1

@@ -22,19 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from trolyao.errors import InvalidRecord, TroLyAoError
 from trolyao.kbadmin import (
+    EditableRecord,
     audit,
     create_known_new,
     editable,
     locate,
     record_json,
-    save,
+    update_known,
     validate,
 )
-from trolyao.models import Procedure, ProcedureVersion
+from trolyao.models import Procedure, ProcedureVersion, SubmissionChannel
 from trolyao.records import slugify
 
 FORMATS = ("json", "csv", "xlsx")
@@ -332,6 +333,8 @@ def import_file(
     kind = detect_format(path, kind)
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
+    with Session(engine) as session:
+        known = _latest_records(session)
     for number, data, errors in read_rows(path, kind):
         report.rows += 1
         if report.rows > MAX_ROWS:
@@ -355,6 +358,12 @@ def import_file(
             ]
             continue
         key = record.key()
+        previous = known.get(key)
+        code = previous.record.get("ma_thu_tuc") if previous is not None else None
+        if code and record.ma_thu_tuc != code:
+            report.errors.append(
+                {"row": number, "field": "ma_thu_tuc", "message": f"Phải giữ mã '{code}'."}
+            )
         if key in seen:
             report.errors.append(
                 {"row": number, "field": "ma_thu_tuc", "message": f"Trùng với dòng {seen[key]}."}
@@ -371,8 +380,8 @@ def import_file(
     session = Session(engine)
     try:
         session.begin()
-        known = _latest_records(session)
-        taken = {r[0].get("ma_noi_bo") for r in known.values()} | set(known)
+        taken = {k.slug for k in known.values()} | set(known)
+        pending: list[tuple[int, Known, EditableRecord]] = []
         for _number, data, _errors in read_rows(path, kind):
             if status and "status" not in data:
                 data["status"] = status
@@ -392,28 +401,27 @@ def import_file(
                 create_known_new(session, record, slug, user=user, action="import")
                 report.created += 1
             else:
-                try:
-                    save(
-                        session,
-                        record.key(),
-                        data,
-                        user=user,
-                        action="import",
-                        require_version=False,
-                        quiet=True,
-                    )
-                except InvalidRecord as exc:
-                    session.rollback()
-                    report.errors += [{"row": _number, **e} for e in exc.errors]
-                    report.seconds = time.perf_counter() - started
-                    return report
+                pending.append((_number, previous, record))
                 report.updated += 1
             done += 1
             if done % BATCH == 0:
+                failed = _write_updates(session, pending, user)
+                pending = []
+                if failed:
+                    session.rollback()
+                    report.errors += failed
+                    report.seconds = time.perf_counter() - started
+                    return report
                 session.commit()
                 session.begin()
                 if progress:
                     progress("write", done)
+        failed = _write_updates(session, pending, user)
+        if failed:
+            session.rollback()
+            report.errors += failed
+            report.seconds = time.perf_counter() - started
+            return report
         audit(
             session,
             user,
@@ -437,15 +445,25 @@ def import_file(
     return report
 
 
-def _same(previous: tuple[dict[str, Any], str], stored: dict[str, Any], status: str) -> bool:
-    record, old_status = previous
-    comparable = {**stored, "ma_noi_bo": record.get("ma_noi_bo")}
-    return record == comparable and old_status == status
+@dataclass(frozen=True)
+class Known:
+    """A procedure as it stands before an import: its latest record, status and version."""
+
+    slug: str
+    record: dict[str, Any]
+    status: str
+    version: int
+    versioned: bool  # False: only the live (seeded) row, no version rows yet
 
 
-def _latest_records(session: Session) -> dict[str, tuple[dict[str, Any], str]]:
+def _same(previous: Known, stored: dict[str, Any], status: str) -> bool:
+    comparable = {**stored, "ma_noi_bo": previous.record.get("ma_noi_bo")}
+    return previous.record == comparable and previous.status == status
+
+
+def _latest_records(session: Session) -> dict[str, Known]:
     """Every procedure's latest record and status, by code and by local key."""
-    out: dict[str, tuple[dict[str, Any], str]] = {}
+    out: dict[str, Known] = {}
     latest = (
         select(ProcedureVersion.procedure_key, func.max(ProcedureVersion.version).label("v"))
         .group_by(ProcedureVersion.procedure_key)
@@ -460,7 +478,7 @@ def _latest_records(session: Session) -> dict[str, tuple[dict[str, Any], str]]:
         )
     ):
         versioned.add(row.procedure_key)
-        value = (dict(row.record), row.status)
+        value = Known(row.procedure_key, dict(row.record), row.status, row.version, True)
         out[row.procedure_key] = value
         if row.code:
             out[row.code] = value
@@ -471,11 +489,54 @@ def _latest_records(session: Session) -> dict[str, tuple[dict[str, Any], str]]:
         if slug in versioned:
             continue
         live = get_procedure(session, slug, published_only=False)
-        value = (record_json(to_record(live)), live.status)
+        value = Known(slug, record_json(to_record(live)), live.status, live.version, False)
         out[slug] = value
         if live.code:
             out[live.code] = value
     return out
+
+
+def _write_updates(
+    session: Session, pending: list[tuple[int, Known, EditableRecord]], user: str
+) -> list[dict[str, Any]]:
+    """Write a batch of changed records: one query for their live rows, then batched
+    inserts. Returns the errors of records that cannot be applied (a changed code)."""
+    if not pending:
+        return []
+    slugs = [known.slug for _n, known, _r in pending]
+    lives = {
+        p.slug: p
+        for p in session.scalars(
+            select(Procedure)
+            .where(Procedure.slug.in_(slugs))
+            .options(
+                selectinload(Procedure.channels).selectinload(SubmissionChannel.fees),
+                selectinload(Procedure.documents),
+                selectinload(Procedure.legal_bases),
+            )
+        )
+    }
+    errors: list[dict[str, Any]] = []
+    for number, known, record in pending:
+        live = lives.get(known.slug)
+        code = live.code if live is not None else known.record.get("ma_thu_tuc")
+        if code and record.ma_thu_tuc != code:
+            errors.append(
+                {"row": number, "field": "ma_thu_tuc", "message": f"Phải giữ mã '{code}'."}
+            )
+            continue
+        update_known(
+            session,
+            slug=known.slug,
+            live=live,
+            edit=record,
+            latest_version=known.version,
+            baseline=None if known.versioned else known.record,
+            previous=known.record,
+            user=user,
+            action="import",
+        )
+    return errors
 
 
 # ---------------------------------------------------------------- export
