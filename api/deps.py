@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
@@ -42,6 +43,14 @@ SessionDep = Annotated[Session, Depends(get_db)]
 SearchDep = Annotated[ProcedureSearch, Depends(get_procedure_search)]
 
 
+def same_origin(request: Request) -> bool:
+    """False when the browser says the request comes from another site."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
 def current_user(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> User:
@@ -50,7 +59,9 @@ def current_user(
         token = request.cookies.get(SESSION_COOKIE)
         if token and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent.encode(), csrf_for(token).encode()):
+            if not same_origin(request) or not hmac.compare_digest(
+                sent.encode(), csrf_for(token).encode()
+            ):
                 raise HTTPException(
                     status.HTTP_403_FORBIDDEN,
                     detail="Thiếu hoặc sai mã chống giả mạo (CSRF). Vui lòng tải lại trang.",

@@ -280,6 +280,16 @@ def test_the_web_session_uses_a_cookie_and_a_csrf_token(engine: Engine, client: 
         assert forged.status_code == 403
         ok = web.patch(path, json={"note": "x"}, headers={"X-CSRF-Token": csrf})
         assert ok.status_code == 200
+        other_site = {"X-CSRF-Token": csrf, "Origin": "https://evil.example"}
+        assert web.patch(path, json={"note": "x"}, headers=other_site).status_code == 403
+        assert (
+            web.post(
+                "/api/auth/session",
+                data={"username": "canbo", "password": PASSWORD},
+                headers={"Origin": "https://evil.example"},
+            ).status_code
+            == 403
+        )
         assert web.delete("/api/auth/session").status_code == 403  # sign-out needs it too
         assert web.delete("/api/auth/session", headers={"X-CSRF-Token": csrf}).status_code == 204
         assert web.get("/api/analytics/summary", params=SPAN).status_code == 401

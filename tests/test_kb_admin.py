@@ -370,3 +370,15 @@ def test_every_admin_endpoint_rejects_a_missing_or_wrong_role(
         assert editor.status_code == 403
     else:
         assert editor.status_code not in (401, 403)
+
+
+def test_texts_are_sanitised_before_they_are_stored(client: TestClient) -> None:
+    headers = auth(client, "bientap")
+    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record["yeu_cau_dieu_kien"] = "Có\u200b giấy\u202e tờ\x00 hợp lệ\r\ndòng hai"
+    record["ten_goi_khac"] = ["giam\u200dho", "Người giám hộ"]
+    saved = client.put(f"/api/admin/procedures/{GIAM_HO}", json=record, headers=headers).json()
+    assert saved["yeu_cau_dieu_kien"] == "Có giấy tờ hợp lệ\ndòng hai"
+    assert saved["ten_goi_khac"] == ["giamho", "Người giám hộ"]
+    public = client.get(f"/api/procedures/{GIAM_HO}").json()
+    assert public["yeu_cau_dieu_kien"] == "Có giấy tờ hợp lệ\ndòng hai"

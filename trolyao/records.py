@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -22,6 +22,7 @@ from trolyao.models import (
     SubmissionChannel,
 )
 from vntext import fold
+from vntext.normalize import INVISIBLE
 
 CODE_PATTERN = r"^[1-9]\.\d{6}$"
 LOCAL_CODE_PATTERN = r"^[1-9]\.\d{6}\.000\.00\.00\.H\d{2}$"
@@ -34,8 +35,26 @@ Url = Annotated[
 ]
 
 
+def _clean(value: Any) -> Any:
+    """Texts as stored and shown: NFC, no invisible or control characters (line breaks
+    and tabs stay). Bidirectional overrides, zero-width characters and NULs go."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFC", value).translate(INVISIBLE).replace("\r\n", "\n")
+        return "".join(
+            ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+        )
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _sanitise(cls, value: Any) -> Any:
+        return _clean(value)
 
 
 class TimeLimit(_Record):

@@ -11,7 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, same_origin
 from trolyao.auth import (
     AccountLocked,
     AuthError,
@@ -105,6 +105,8 @@ def open_session(
     response: Response,
 ) -> SessionOut | JSONResponse:
     """Sign in to the staff web pages: an HttpOnly session cookie and a CSRF token."""
+    if not same_origin(request):  # no signing a browser in from another site
+        return JSONResponse({"detail": "Yêu cầu từ trang khác bị từ chối."}, status_code=403)
     user = _login(form, session, request)
     if isinstance(user, JSONResponse):
         return user
