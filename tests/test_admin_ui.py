@@ -85,7 +85,8 @@ def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> 
     page.get_by_role("link", name="Đăng ký giám hộ").click()
     expect(page.locator("#kb-title")).to_have_text("Đăng ký giám hộ")
 
-    # nested fields: a channel, its time and its fee
+    # a choice list, then nested fields: a channel, its time and its fee
+    page.check('[name="cap_thuc_hien.xa"]')
     page.locator('[data-add="cach_thuc_thuc_hien"]').click()
     page.select_option('[name="cach_thuc_thuc_hien.0.hinh_thuc"]', "truc_tiep")
     page.fill('[name="cach_thuc_thuc_hien.0.thoi_han.gia_tri"]', "3")
@@ -105,6 +106,7 @@ def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> 
     page.locator("#publish").click()
     expect(page.locator("#save-status")).to_contain_text("Đã công bố phiên bản 3")
     assert public_fees(site, "1.004837") == ["Lệ phí 20.000 đồng"]
+    assert httpx.get(f"{site}/api/procedures/1.004837").json()["cap_thuc_hien"] == ["xa"]
 
     # a bad value is named on its field and nothing is saved
     page.fill('[name="cach_thuc_thuc_hien.0.phi_le_phi.0.so_tien_vnd"]', "-5")

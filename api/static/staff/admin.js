@@ -71,7 +71,7 @@ const FORM = [
   { key: "ten_goi_khac", label: "Tên gọi khác (mỗi dòng một tên)", type: "lines" },
   { key: "linh_vuc", label: "Lĩnh vực", type: "text", required: true, max: 500 },
   { key: "loai_thu_tuc", label: "Loại thủ tục", type: "text", max: 500 },
-  { key: "cap_thuc_hien", label: "Cấp thực hiện (mỗi dòng: trung_uong, tinh, huyen, xa, co_quan_khac)", type: "lines" },
+  { key: "cap_thuc_hien", label: "Cấp thực hiện", type: "checks", options: opt({ trung_uong: "Trung ương", tinh: "Tỉnh", huyen: "Huyện", xa: "Xã", co_quan_khac: "Cơ quan khác" }) },
   { key: "doi_tuong_thuc_hien", label: "Đối tượng thực hiện (mỗi dòng một đối tượng)", type: "lines" },
   { key: "co_quan", label: "Cơ quan", type: "group", fields: [
     { key: "co_tham_quyen", label: "Cơ quan có thẩm quyền", type: "textarea", max: 10000 },
@@ -146,7 +146,22 @@ function buildFields(spec, obj, path, refresh) {
   return out;
 }
 
+function checks(f, obj, path) {
+  const chosen = new Set(obj[f.key] || []);
+  const boxes = f.options.map((o) => {
+    const box = el("input", { type: "checkbox", value: o.value, name: `${path}.${o.value}`, checked: chosen.has(o.value) });
+    box.addEventListener("change", () => {
+      if (box.checked) chosen.add(o.value);
+      else chosen.delete(o.value);
+      obj[f.key] = f.options.map((x) => x.value).filter((v) => chosen.has(v));
+    });
+    return el("label", { class: "check" }, box, ` ${o.label}`);
+  });
+  return el("fieldset", { class: "field checks", "data-field": path }, el("legend", { text: f.label }), boxes);
+}
+
 function input(f, obj, path) {
+  if (f.type === "checks") return checks(f, obj, path);
   const value = obj[f.key];
   let control;
   const common = { name: path, id: `f-${path}`, "data-path": path, required: f.required || null, maxlength: f.max || null };
