@@ -382,3 +382,26 @@ def test_texts_are_sanitised_before_they_are_stored(client: TestClient) -> None:
     assert saved["ten_goi_khac"] == ["giamho", "Người giám hộ"]
     public = client.get(f"/api/procedures/{GIAM_HO}").json()
     assert public["yeu_cau_dieu_kien"] == "Có giấy tờ hợp lệ\ndòng hai"
+
+
+def test_effective_dates_decide_what_search_offers(client: TestClient) -> None:
+    import datetime as dt
+
+    headers = auth(client, "bientap")
+    today = dt.datetime.now(dt.timezone.utc).date()
+
+    def found() -> bool:
+        result = client.get("/api/procedures/search", params={"q": "đăng ký giám hộ"}).json()
+        return any(item["code"] == GIAM_HO for item in result["items"])
+
+    assert found()
+    for dates, expected in (
+        ({"tu_ngay": str(today + dt.timedelta(days=10))}, False),  # not yet in force
+        ({"den_ngay": str(today - dt.timedelta(days=1))}, False),  # expired
+        ({"tu_ngay": str(today - dt.timedelta(days=1)), "den_ngay": str(today)}, True),
+    ):
+        record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+        record["hieu_luc"] = {"trang_thai": "dang_ap_dung", **dates}
+        saved = client.put(f"/api/admin/procedures/{GIAM_HO}", json=record, headers=headers)
+        assert saved.status_code == 200, saved.text
+        assert found() is expected, dates
