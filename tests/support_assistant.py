@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,3 +145,24 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
                 process.kill()
         for log in logs:
             log.close()
+
+
+@contextmanager
+def serve_api(database_url: str, folder: Path, **env: str) -> Iterator[str]:
+    """Run ``trolyao api`` on a free port against ``database_url``; yield its base URL."""
+    port = free_port()
+    log = (folder / "api.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
+        env={**os.environ, "DATABASE_URL": database_url, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: httpx.get(f"{base}/healthz").status_code == 200, 30, "the API")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from tests.conftest import _migrated_seeded_engine
-from tests.support_assistant import free_port, wait_until
+from tests.support_assistant import serve_api
 from tests.test_analytics_summary import DAY, PASSWORD
 from tests.test_ingest import STREAM, T0, bot, user
 from tests.test_widget import browser as browser
@@ -51,22 +47,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(session, "canbo", PASSWORD, "official")
         create_user(session, "bientap", PASSWORD, "editor")
     engine.dispose()
-    port = free_port()
-    log = (folder / "api.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: httpx.get(f"{base}/healthz").status_code == 200, 30, "the API")
+    with serve_api(url, folder) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture

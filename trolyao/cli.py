@@ -294,6 +294,16 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _postgres_admin_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="an administrative connection used to create and drop the benchmark database",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``trolyao`` command."""
     parser = argparse.ArgumentParser(prog="trolyao", description=__doc__)
@@ -351,13 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_search.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     bench_search.add_argument("--output", default="var/bench/search.json")
     bench_search.add_argument("--queries-file", default="tests/data/search_dev.jsonl")
-    bench_search.add_argument(
-        "--postgres-url",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        ),
-        help="an administrative connection used to create and drop the benchmark database",
-    )
+    _postgres_admin_argument(bench_search)
     bench_search.set_defaults(func=_cmd_bench_search)
     bench_chat = bench.add_parser("chat", help="REST channel load: ours against stock Rasa")
     bench_chat.add_argument("--senders", type=int, default=20)
@@ -374,12 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_ingest.add_argument("--conversations", type=int, default=4000)
     bench_ingest.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     bench_ingest.add_argument("--output", default="var/bench/ingest.json")
-    bench_ingest.add_argument(
-        "--postgres-url",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
+    _postgres_admin_argument(bench_ingest)
     bench_ingest.set_defaults(func=_cmd_bench_ingest)
     bench_summary = bench.add_parser(
         "summary", help="analytics summary latency with a million events in PostgreSQL"
@@ -387,23 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_summary.add_argument("--events", type=int, default=1_000_000)
     bench_summary.add_argument("--requests", type=int, default=40)
     bench_summary.add_argument("--output", default="var/bench/summary.json")
-    bench_summary.add_argument(
-        "--postgres-url",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
+    _postgres_admin_argument(bench_summary)
     bench_summary.set_defaults(func=_cmd_bench_summary)
     bench_import = bench.add_parser("import", help="knowledge-base import of 10,000 rows")
     bench_import.add_argument("--rows", type=int, default=10_000)
     bench_import.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     bench_import.add_argument("--output", default="var/bench/import.json")
-    bench_import.add_argument(
-        "--postgres-url",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
+    _postgres_admin_argument(bench_import)
     bench_import.set_defaults(func=_cmd_bench_import)
 
     api = sub.add_parser("api", help="serve the HTTP API")

@@ -292,43 +292,20 @@ def save(
                 )
         if current.latest is None and current.live is not None:
             _baseline(session, current)
-    stored = record_json(edit)
-    stored["ma_noi_bo"] = current.slug
     previous = (
         dict(current.latest.record)
         if current.latest is not None
         else (record_json(to_record(current.live)) if current.live is not None else None)
     )
-    number = current.version + 1
-    version = ProcedureVersion(
-        procedure_key=current.slug,
-        code=edit.ma_thu_tuc,
-        version=number,
-        status=edit.status,
-        record=stored,
-        note=edit.ghi_chu_thay_doi,
-        created_by=user,
-        created_at=utcnow(),
-    )
-    session.add(version)
-    live = _apply_status(session, current, version)
-    changes = diff(previous, stored) if previous is not None else []
-    audit(
+    default_action = "create" if created else _STATUS_ACTIONS[edit.status]
+    _write_version(
         session,
-        user,
-        action
-        or (
-            "create"
-            if created
-            else {"draft": "save_draft", "published": "publish", "retired": "retire"}[edit.status]
-        ),
-        live.key if live is not None else (edit.ma_thu_tuc or current.slug),
-        number,
-        {
-            "status": edit.status,
-            "fields": sorted({c["path"].split(".")[0] for c in changes}),
-            "note": edit.ghi_chu_thay_doi,
-        },
+        current,
+        edit,
+        current.version + 1,
+        previous=previous,
+        user=user,
+        action=action or default_action,
     )
     session.flush()
     return ({} if quiet else editable(session, current.slug)), created
@@ -339,21 +316,8 @@ def create_known_new(
 ) -> None:
     """Add a procedure the caller has checked is new (bulk import): no look-ups, so that
     thousands are written in a few batched statements."""
-    stored = record_json(edit)
-    stored["ma_noi_bo"] = slug
-    version = ProcedureVersion(
-        procedure_key=slug,
-        code=edit.ma_thu_tuc,
-        version=1,
-        status=edit.status,
-        record=stored,
-        note=edit.ghi_chu_thay_doi,
-        created_by=user,
-        created_at=utcnow(),
-    )
-    session.add(version)
-    _apply_status(session, Current(slug=slug, live=None, latest=None), version)
-    audit(session, user, action, edit.ma_thu_tuc or slug, 1, {"status": edit.status, "fields": []})
+    current = Current(slug=slug, live=None, latest=None)
+    _write_version(session, current, edit, 1, previous=None, user=user, action=action)
 
 
 def update_known(
@@ -370,23 +334,31 @@ def update_known(
 ) -> None:
     """A new version of a procedure whose state the caller has read (bulk import)."""
     if baseline is not None and live is not None:
-        session.add(
-            ProcedureVersion(
-                procedure_key=slug,
-                code=live.code,
-                version=live.version,
-                status=live.status,
-                record=baseline,
-                note="Phiên bản ban đầu (trước khi sửa trên trang quản trị)",
-                created_by="he-thong",
-                created_at=live.updated_at or utcnow(),
-            )
-        )
+        session.add(_baseline_row(slug, live, baseline))
+    current = Current(slug=slug, live=live, latest=None)
+    _write_version(
+        session, current, edit, latest_version + 1, previous=previous, user=user, action=action
+    )
+
+
+_STATUS_ACTIONS = {"draft": "save_draft", "published": "publish", "retired": "retire"}
+
+
+def _write_version(
+    session: Session,
+    current: Current,
+    edit: EditableRecord,
+    number: int,
+    *,
+    previous: dict[str, Any] | None,
+    user: str,
+    action: str,
+) -> None:
+    """Store version ``number`` of ``edit``, make the live row follow it, audit it."""
     stored = record_json(edit)
-    stored["ma_noi_bo"] = slug
-    number = latest_version + 1
+    stored["ma_noi_bo"] = current.slug
     version = ProcedureVersion(
-        procedure_key=slug,
+        procedure_key=current.slug,
         code=edit.ma_thu_tuc,
         version=number,
         status=edit.status,
@@ -396,15 +368,33 @@ def update_known(
         created_at=utcnow(),
     )
     session.add(version)
-    _apply_status(session, Current(slug=slug, live=live, latest=None), version)
-    fields = sorted({c["path"].split(".")[0] for c in diff(previous, stored)})
+    _apply_status(session, current, version)
+    changes = diff(previous, stored) if previous is not None else []
     audit(
         session,
         user,
         action,
-        edit.ma_thu_tuc or slug,
+        edit.ma_thu_tuc or current.slug,
         number,
-        {"status": edit.status, "fields": fields},
+        {
+            "status": edit.status,
+            "fields": sorted({c["path"].split(".")[0] for c in changes}),
+            "note": edit.ghi_chu_thay_doi,
+        },
+    )
+
+
+def _baseline_row(slug: str, live: Procedure, record: dict[str, Any]) -> ProcedureVersion:
+    """The live row as a version, before its first edit (seeded procedures)."""
+    return ProcedureVersion(
+        procedure_key=slug,
+        code=live.code,
+        version=live.version,
+        status=live.status,
+        record=record,
+        note="Phiên bản ban đầu (trước khi sửa trên trang quản trị)",
+        created_by="he-thong",
+        created_at=live.updated_at or utcnow(),
     )
 
 
@@ -420,16 +410,7 @@ def _free_slug(session: Session, base: str) -> str:
 def _baseline(session: Session, current: Current) -> None:
     """Record the live row as version N before the first edit (seeded procedures)."""
     assert current.live is not None
-    baseline = ProcedureVersion(
-        procedure_key=current.slug,
-        code=current.live.code,
-        version=current.live.version,
-        status=current.live.status,
-        record=record_json(to_record(current.live)),
-        note="Phiên bản ban đầu (trước khi sửa trên trang quản trị)",
-        created_by="he-thong",
-        created_at=current.live.updated_at or utcnow(),
-    )
+    baseline = _baseline_row(current.slug, current.live, record_json(to_record(current.live)))
     session.add(baseline)
     session.flush()
     current.latest = baseline
