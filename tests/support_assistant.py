@@ -148,9 +148,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
 
 
 @contextmanager
-def serve_api(database_url: str, folder: Path, **env: str) -> Iterator[str]:
-    """Run ``trolyao api`` on a free port against ``database_url``; yield its base URL."""
-    port = free_port()
+def serve_api(
+    database_url: str, folder: Path, *, port: int | None = None, **env: str
+) -> Iterator[str]:
+    """Run ``trolyao api`` (on ``port``, or a free one) against ``database_url``; yield its
+    base URL."""
+    port = port or free_port()
     log = (folder / "api.log").open("wb")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],

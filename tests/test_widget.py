@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from tests.support_assistant import Assistant, free_port, wait_until
+from tests.support_assistant import Assistant, free_port, serve_api
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -33,27 +30,14 @@ FLAGS = [
 @pytest.fixture(scope="module")
 def api_url(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": assistant.database_url,
-        "RASA_URL": assistant.rasa_url,
-        "CORS_ORIGINS": f'["http://127.0.0.1:{port}"]',
-    }
-    log = (tmp_path_factory.mktemp("api") / "api.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: httpx.get(f"{url}/healthz").status_code == 200, 30, "the API")
+    with serve_api(
+        assistant.database_url,
+        tmp_path_factory.mktemp("api"),
+        port=port,
+        RASA_URL=assistant.rasa_url,
+        CORS_ORIGINS=f'["http://127.0.0.1:{port}"]',
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
