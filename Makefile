@@ -16,9 +16,11 @@ APP_STAMP := $(APP)/.installed
 ENGINE_STAMP := $(ENGINE)/.installed
 export UV_CACHE_DIR ?= $(HOME)/.cache/uv
 export UV_LINK_MODE ?= copy
+# Rasa never phones home from here (a government intranet): no telemetry, no banner.
+export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install install-app install-engine check-python db train run test bench lint \
-	eval-search eval-nlu lock clean
+.PHONY: help install install-app install-engine check-python test-prerequisites db train run test \
+	bench lint eval-search eval-nlu lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,7 +63,10 @@ train: install  ## Train the model when its inputs changed
 run: install db  ## Bring up the whole assistant (SQLite, embedded); Ctrl-C stops it
 	$(APP)/bin/trolyao run
 
-test: install train  ## Run the whole test suite (SQLite and PostgreSQL, app and engine envs)
+test-prerequisites:  ## What the tests need besides the envs: PostgreSQL, Redis, RabbitMQ (started), Chromium (installed)
+	@scripts/test-prerequisites
+
+test: test-prerequisites install train  ## Run the whole test suite (SQLite and PostgreSQL, app and engine envs)
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
 	$(ENGINE)/bin/python -m pytest tests/engine --confcutdir=tests/engine -o addopts="-ra" \
 		-p no:cacheprovider -W ignore::DeprecationWarning -W ignore::UserWarning

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib import resources
 
-import swagger_ui_bundle
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -113,10 +113,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         name="widget-static",
     )
 
-    # API docs served from the installed swagger-ui-bundle package: no CDN at run time.
+    # API docs: Swagger UI 5 (reads OpenAPI 3.1) from the installed fastapi-swagger
+    # package's files; nothing is fetched from a CDN at run time.
     app.mount(
         "/static/swagger-ui",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        StaticFiles(directory=str(resources.files("fastapi_swagger.resources"))),
         name="swagger-ui",
     )
 

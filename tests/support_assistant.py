@@ -20,7 +20,7 @@ from trolyao.db import make_engine, session_scope
 from trolyao.rasa_config import write_endpoints
 from trolyao.seed import seed_all
 from trolyao.settings import PROJECT_ROOT, Settings
-from trolyao.supervisor import ENGINE_BIN, model_path
+from trolyao.supervisor import ENGINE_BIN, engine_env, model_path
 
 APP_PYTHON = sys.executable
 
@@ -81,13 +81,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         event_broker_url=f"sqlite:///{tmp / 'events.db'}",
     )
     endpoints = write_endpoints(settings, tmp / "endpoints.yml")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SANIC_HOST": "127.0.0.1",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "CONTACT_PHONE": "0205 3 999 999",
-    }
+    env = engine_env(
+        DATABASE_URL=database_url,
+        SANIC_HOST="127.0.0.1",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        CONTACT_PHONE="0205 3 999 999",
+    )
     logs = [open(tmp / f"{n}.log", "wb") for n in ("actions", "rasa")]  # noqa: SIM115
     processes = [
         subprocess.Popen(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 import subprocess
 import time
@@ -23,7 +22,7 @@ from tests.support_assistant import Assistant, free_port
 from trolyao.db import make_engine
 from trolyao.privacy import process_deletions
 from trolyao.settings import PROJECT_ROOT, get_settings
-from trolyao.supervisor import ENGINE_BIN, model_path
+from trolyao.supervisor import ENGINE_BIN, engine_env, model_path
 
 
 def test_a_conversation_with_follow_ups_answers_from_the_knowledge_base(
@@ -152,10 +151,11 @@ def test_rasa_test_stories_pass(assistant: Assistant, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3"),
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "telemetry" not in (done.stdout + done.stderr).lower()
     assert "None of the test stories failed" in (tmp_path / "failed_test_stories.yml").read_text()
 
 
@@ -452,3 +452,10 @@ def test_an_edited_fee_reaches_the_bot_at_once(assistant: Assistant) -> None:
         assert back.status_code == 200
         assert "987.654" not in assistant.text("e2e-kb-3", question)
     app_engine.dispose()
+
+
+def test_rasa_telemetry_is_off_in_every_engine_process(assistant: Assistant) -> None:
+    assert engine_env()["RASA_TELEMETRY_ENABLED"] == "false"
+    log = (assistant.tracker_db.parent / "rasa.log").read_text("utf-8", "replace")
+    assert "Starting Rasa server" in log
+    assert "telemetry" not in log.lower()

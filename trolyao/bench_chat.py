@@ -19,7 +19,7 @@ import httpx
 import yaml
 
 from trolyao.settings import PROJECT_ROOT
-from trolyao.supervisor import ENGINE_BIN, action_server_argv
+from trolyao.supervisor import ENGINE_BIN, action_server_argv, engine_env
 
 QUESTIONS = [
     "lệ phí làm hộ chiếu bao nhiêu",
@@ -183,7 +183,7 @@ def train(config: Path, out: Path, name: str) -> float:
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3"),
     )
     return time.monotonic() - started
 
@@ -219,7 +219,7 @@ def measure_variant(
         cwd=PROJECT_ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3"),
     )
     try:
         ready_s = _wait(f"http://127.0.0.1:{port}/status", "model_id", 240)

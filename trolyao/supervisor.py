@@ -48,11 +48,18 @@ def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
     return digest.hexdigest()
 
 
-def _engine_env() -> dict[str, str]:
+def engine_env(**extra: str) -> dict[str, str]:
+    """The environment of every Rasa process (train, run, test, bench).
+
+    Telemetry is off unless the operator sets ``RASA_TELEMETRY_ENABLED=true``: a government
+    intranet assistant must not phone home, nor try to (nor print Rasa's banner about it).
+    """
     env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("LOG_LEVEL_LIBRARIES", "ERROR")
+    env.update(extra)
     return env
 
 
@@ -81,7 +88,7 @@ def ensure_model(*, force: bool = False) -> Path:
             "data",
         ],
         cwd=PROJECT_ROOT,
-        env=_engine_env(),
+        env=engine_env(),
         check=True,
     )
     stamp.write_text(fingerprint + "\n")
@@ -203,7 +210,7 @@ def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
             actions_env,
             _http_ok(f"{settings.action_server_url}/health"),
         ),
-        Process("rasa", rasa_argv, _engine_env(), _rasa_model_loaded(settings)),
+        Process("rasa", rasa_argv, engine_env(), _rasa_model_loaded(settings)),
         Process(
             "api",
             [
@@ -279,8 +286,8 @@ def _print_banner(settings: Settings, seconds: float) -> None:
         f"  Dashboard       {api}/dashboard   knowledge base {api}/admin\n"
         f"                  (account: .venv/bin/trolyao users create --username U --role admin)\n"
         f"  Database        {settings.database_url}\n"
-        f"  Try: curl -s -XPOST {settings.rasa_url}/webhooks/rest/webhook "
-        f'-d \'{{"sender": "demo", "message": "lam ho chieu can giay to gi"}}\'\n'
+        f"  Try: curl -s -XPOST {api}/api/chat/messages -H 'Content-Type: application/json' "
+        f'-d \'{{"session_id": "demo-session", "text": "lam ho chieu can giay to gi"}}\'\n'
         f"  Ctrl-C stops everything.\n",
         flush=True,
     )
