@@ -71,10 +71,11 @@ test: test-prerequisites install train  ## Run the whole test suite (SQLite and 
 	$(ENGINE)/bin/python -m pytest tests/engine --confcutdir=tests/engine -o addopts="-ra" \
 		-p no:cacheprovider -W ignore::DeprecationWarning -W ignore::UserWarning
 
-lint: install-app  ## ruff + mypy
+lint: install-app  ## ruff, mypy and the import rules of docs/architecture.md (lint-imports)
 	$(APP)/bin/ruff check .
 	$(APP)/bin/ruff format --check .
 	$(APP)/bin/mypy
+	$(APP)/bin/lint-imports
 
 bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see docs/benchmarks.md
 	$(APP)/bin/trolyao bench search --procedures 10000

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from trolyao.db import session_scope
-from trolyao.privacy import request_deletion
+from trolyao.deletion import request_deletion
 
 
 class ActionAskDataDeletion(Action):

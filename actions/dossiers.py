@@ -10,9 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import contact_values, entity, fragment, latest_text
+from actions.common import entity, latest_text
 from trolyao.db import get_engine
-from trolyao.repository import get_dossier
+from trolyao.kb.repository import get_dossier
+from trolyao.replies import contact_values, fragment
 
 RECEIPT_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
 _DATE = "%d/%m/%Y"

@@ -7,10 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import contact_values, entity, latest_text
-from vntext import fold
-
-NEGATIVE = ("chua", "khong", "ko ", "sai", "chang")
+from actions.common import entity, latest_text
+from trolyao.replies import contact_values, feedback_polarity
 
 
 class ActionRecordFeedback(Action):
@@ -24,8 +22,7 @@ class ActionRecordFeedback(Action):
     ) -> list[EventType]:
         value = entity(tracker, "feedback_value")
         if value is None:
-            folded = fold(latest_text(tracker))
-            value = "down" if any(word in folded for word in NEGATIVE) else "up"
+            value = feedback_polarity(latest_text(tracker))
         if value == "down":
             dispatcher.utter_message(response="utter_feedback_sorry", **contact_values(domain))
         else:

@@ -17,13 +17,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.common import contact_values, entity, fragment, latest_intent, latest_text
-from actions.render import ATTRIBUTES, answer_response
+from actions.common import entity, latest_intent, latest_text
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
-from trolyao.models import Procedure
-from trolyao.repository import get_procedure, in_force
-from trolyao.search import SearchHit, get_search
+from trolyao.kb.models import Procedure
+from trolyao.kb.repository import get_procedure, in_force
+from trolyao.kb.search import SearchHit, get_search
+from trolyao.replies import contact_values, fragment
+from trolyao.replies.answers import ATTRIBUTES, answer_response
 
 MAX_CHOICES = 4
 MAX_LISTED = 15

@@ -7,10 +7,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import contact_values, latest_text
+from actions.common import latest_text
 from actions.procedures import procedure_buttons
 from trolyao.errors import InvalidQuery
-from trolyao.search import get_search
+from trolyao.kb.search import get_search
+from trolyao.replies import contact_values
 
 
 class ActionContact(Action):

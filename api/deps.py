@@ -16,9 +16,9 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from trolyao.auth import csrf_for, user_for_token
-from trolyao.models import User
-from trolyao.search import ProcedureSearch
+from trolyao.accounts.auth import csrf_for, user_for_token
+from trolyao.accounts.models import User
+from trolyao.kb.search import ProcedureSearch
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 SESSION_COOKIE = "trolyao_session"

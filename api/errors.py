@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from trolyao.errors import InvalidQuery, InvalidRecord, NotFound, TroLyAoError
-from trolyao.kbadmin import VersionConflict, VersionRequired
+from trolyao.kb.admin import VersionConflict, VersionRequired
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import unquote_plus
 
-from bot.redaction import redact
+from trolyao.redaction import redact
 
 
 class RedactingFilter(logging.Filter):

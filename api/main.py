@@ -15,14 +15,25 @@ from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
 from api.logs import install_log_redaction
-from api.routes import admin, analytics, auth, chat, health, procedures, staff, telegram, widget
+from api.routes import (
+    accounts,
+    admin,
+    analytics,
+    auth,
+    chat,
+    health,
+    procedures,
+    staff,
+    telegram,
+    widget,
+)
 from api.routes.telegram import SeenUpdates
-from bot.rasa_client import RasaClient
-from bot.ratelimit import RateLimiter
 from bot.telegram import TelegramBridge
+from edge.engine_client import RasaClient
+from edge.ratelimit import RateLimiter
 from trolyao import __version__
 from trolyao.db import get_engine
-from trolyao.search import ProcedureSearch
+from trolyao.kb.search import ProcedureSearch
 from trolyao.settings import PROJECT_ROOT, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -99,6 +110,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(analytics.router)
     app.include_router(admin.router)
+    app.include_router(accounts.router)
     app.include_router(telegram.router)
     app.include_router(widget.router)
     app.include_router(staff.router)

@@ -26,10 +26,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.rasa_client import EngineUnavailable, RasaClient
-from bot.ratelimit import RateLimiter
-from bot.redaction import redact
-from bot.replies import edge_reply
+from edge.engine_client import EngineUnavailable, RasaClient
+from edge.ratelimit import RateLimiter
+from trolyao.redaction import redact
+from trolyao.replies import edge_reply
 from trolyao.settings import Settings
 from vntext import clean_text
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from alembic import context
 
 from trolyao.db import make_engine
-from trolyao.models import Base
+from trolyao.migrate import all_metadata
 from trolyao.settings import get_settings
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = all_metadata()
 
 
 def _url() -> str:

@@ -1,5 +1,9 @@
-"""Extensions of the Rasa engine (engine env only): stores tuned for this deployment.
+"""The engine side (engine env only, Python 3.10 with Rasa 3.6.21): our Rasa components.
 
-Loaded by Rasa through ``endpoints.yml`` (``type: rasa_ext.stores.SQLTrackerStore``),
-Rasa's documented way to plug in custom tracker stores and event brokers.
+- :mod:`.nlu`: the Vietnamese tokenizer of ``config.yml``;
+- :mod:`.stores`: the tuned SQL tracker store and event broker of ``endpoints.yml``;
+- :mod:`.patches`: measured fixes to Rasa 3.6.21 internals, installed from one entry point.
+
+May import: Rasa, ``vntext``. Never ``trolyao``, ``api``, ``bot``, ``edge`` or ``actions``
+(they live in the app env, with SQLAlchemy 2 and pydantic 2).
 """

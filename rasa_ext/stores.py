@@ -19,8 +19,6 @@ from rasa.core.tracker_store import SQLTrackerStore as RasaSQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from rasa_ext import speedups
-
 MAX_REMEMBERED_SENDERS = 100_000
 
 
@@ -70,7 +68,6 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         # sender -> events of the current session stored, as of this process's last
         # retrieve or save (the lock store serialises turns of one sender)
         self._stored: Dict[Text, int] = {}
-        speedups.install()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """Retrieve the latest session's tracker, remembering how many events it has."""

@@ -1,46 +1,25 @@
-"""Shared fixtures: fresh, migrated databases on SQLite and on the machine's PostgreSQL."""
+"""Shared fixtures: fresh, migrated databases on SQLite and on the machine's PostgreSQL, a SQL
+event broker with a scripted stream, and a headless Chromium."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from tests.support_assistant import assistant  # noqa: F401  (the running assistant fixture)
-from trolyao import dbadmin, migrate
-from trolyao.db import make_engine
-from trolyao.dbadmin import create_postgres_database
-from trolyao.seed import seed_all
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from tests.support.assistant import assistant  # noqa: F401  (the running assistant fixture)
+from tests.support.browser import chromium
+from tests.support.databases import (
+    BACKENDS,
+    drop_database,
+    migrated_seeded_engine,
+    new_database_url,
 )
-BACKENDS = ["sqlite", "postgresql"]
-
-
-def new_database_url(backend: str, tmp_path: Path) -> str:
-    """Create an empty database on ``backend`` and return its URL."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / f'test-{uuid.uuid4().hex[:8]}.db'}"
-    return create_postgres_database(POSTGRES_ADMIN_URL, "trolyao_test")
-
-
-def drop_database(url: str) -> None:
-    """Remove a database made by :func:`new_database_url`."""
-    dbadmin.drop_database(url, POSTGRES_ADMIN_URL)
-
-
-def _migrated_seeded_engine(url: str) -> Engine:
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        seed_all(session)
-    return engine
+from tests.support.events import sql_broker
+from trolyao.db import make_engine
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -49,7 +28,7 @@ def seeded_url(
 ) -> Iterator[str]:
     """A migrated, seeded database shared by read-only tests, per backend."""
     url = new_database_url(request.param, tmp_path_factory.mktemp("db"))
-    engine = _migrated_seeded_engine(url)
+    engine = migrated_seeded_engine(url)
     engine.dispose()
     yield url
     drop_database(url)
@@ -74,6 +53,19 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def engine(fresh_url: str) -> Iterator[Engine]:
     """An engine on a migrated and seeded database of this test's own, per backend."""
-    engine = _migrated_seeded_engine(fresh_url)
+    engine = migrated_seeded_engine(fresh_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Engine:
+    """A SQL event broker holding the scripted stream of ``tests.support.events``."""
+    return sql_broker(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A headless Chromium, shared by a module's tests."""
+    with chromium() as browser:
+        yield browser

@@ -13,10 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
-from tests.conftest import _migrated_seeded_engine
-from tests.support_assistant import serve_api
-from tests.test_widget import browser as browser
-from trolyao.auth import create_user
+from tests.support.assistant import serve_api
+from tests.support.databases import migrated_seeded_engine
+from trolyao.accounts.auth import create_user
 
 PASSWORD = "mat-khau-du-dai-123"
 HOSTILE = '<img src=x onerror="document.title=1">'
@@ -26,7 +25,7 @@ HOSTILE = '<img src=x onerror="document.title=1">'
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("admin-ui")
     url = f"sqlite:///{folder / 'app.db'}"
-    engine = _migrated_seeded_engine(url)
+    engine = migrated_seeded_engine(url)
     with Session(engine) as session, session.begin():
         create_user(session, "bientap", PASSWORD, "editor")
         create_user(session, "quantri", PASSWORD, "admin")

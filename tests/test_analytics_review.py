@@ -6,19 +6,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert
 
-from tests.test_analytics_summary import DAY, PASSWORD, bearer
-from tests.test_analytics_summary import client as client
-from tests.test_ingest import T0, bot, user
-from tests.test_ingest import broker as broker
+from tests.support.events import DAY, T0, bot, user
+from tests.support.staff import PASSWORD, bearer, staff_client
 from trolyao.analytics.ingest import Ingester, broker_events_table
 
 SPAN = {"from": DAY.isoformat(), "to": DAY.isoformat()}
+
+
+@pytest.fixture
+def client(engine: Engine, broker: Engine) -> Iterator[TestClient]:
+    Ingester(engine, broker).run_until_idle()
+    with staff_client(engine) as client:
+        yield client
 
 
 def listed(client: TestClient, **params: Any) -> list[str]:

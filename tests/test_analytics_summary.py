@@ -10,31 +10,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.main import create_app
-from tests.test_ingest import T0
-from tests.test_ingest import broker as broker
+from tests.support.events import DAY
+from tests.support.staff import bearer, staff_client
 from trolyao.analytics.ingest import Ingester
-from trolyao.auth import create_user
-
-PASSWORD = "mat-khau-du-dai-123"
-DAY = dt.datetime.fromtimestamp(T0, dt.timezone.utc).date()
 
 
 @pytest.fixture
 def client(engine: Engine, broker: Engine) -> Iterator[TestClient]:
     Ingester(engine, broker).run_until_idle()
-    with Session(engine) as session, session.begin():
-        for name, role in (("canbo", "official"), ("quantri", "admin"), ("bientap", "editor")):
-            create_user(session, name, PASSWORD, role)
-    with TestClient(create_app(engine)) as client:
+    with staff_client(engine) as client:
         yield client
-
-
-def bearer(client: TestClient, username: str) -> dict[str, str]:
-    token = client.post(
-        "/api/auth/token", data={"username": username, "password": PASSWORD}
-    ).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_summary_reports_exact_figures(client: TestClient) -> None:
@@ -149,7 +134,7 @@ def figures(client: TestClient) -> tuple[int, int, int, int]:
 def test_deleting_a_sender_takes_them_out_of_the_figures(
     client: TestClient, engine: Engine, broker: Engine
 ) -> None:
-    from trolyao.privacy import delete_sender_everywhere
+    from trolyao.deletion import delete_sender_everywhere
 
     assert figures(client) == (6, 3, 3, 1)
     with Session(engine) as session, session.begin():
@@ -162,8 +147,8 @@ def test_rollups_are_built_for_turns_stored_before_them(
 ) -> None:
     from sqlalchemy import delete
 
+    from trolyao.analytics.models import IngestCheckpoint
     from trolyao.analytics.rollup import ROLLUP_MARK, TABLES
-    from trolyao.models import IngestCheckpoint
 
     with Session(engine) as session, session.begin():
         for table in TABLES:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from api.deps import require_roles
 from api.main import create_app
-from trolyao.auth import AuthError, InvalidUser, authenticate, create_user
-from trolyao.models import ApiToken, User
+from trolyao.accounts.auth import AuthError, InvalidUser, authenticate, create_user
+from trolyao.accounts.models import ApiToken, User
 
 PASSWORD = "mat-khau-du-dai-123"
 

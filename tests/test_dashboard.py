@@ -12,13 +12,12 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from tests.conftest import _migrated_seeded_engine
-from tests.support_assistant import serve_api
-from tests.test_analytics_summary import DAY, PASSWORD
-from tests.test_ingest import STREAM, T0, bot, user
-from tests.test_widget import browser as browser
+from tests.support.assistant import serve_api
+from tests.support.databases import migrated_seeded_engine
+from tests.support.events import DAY, STREAM, T0, bot, user
+from tests.support.staff import PASSWORD
+from trolyao.accounts.auth import create_user
 from trolyao.analytics.ingest import Ingester, broker_events_table
-from trolyao.auth import create_user
 from trolyao.db import make_engine
 
 SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
@@ -30,7 +29,7 @@ HOSTILE = '<img src=x onerror="document.title=1">'
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("dashboard")
     url = f"sqlite:///{folder / 'app.db'}"
-    engine = _migrated_seeded_engine(url)
+    engine = migrated_seeded_engine(url)
     broker = make_engine(f"sqlite:///{folder / 'events.db'}")
     table = broker_events_table()
     table.metadata.create_all(broker)

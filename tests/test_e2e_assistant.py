@@ -18,11 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from tests.support_assistant import Assistant, free_port
+from tests.support.assistant import Assistant, free_port
 from trolyao.db import make_engine
-from trolyao.privacy import process_deletions
+from trolyao.deletion import process_deletions
+from trolyao.runtime.engine import engine_command, engine_env, model_path
 from trolyao.settings import PROJECT_ROOT, get_settings
-from trolyao.supervisor import ENGINE_BIN, engine_env, model_path
 
 
 def test_a_conversation_with_follow_ups_answers_from_the_knowledge_base(
@@ -136,7 +136,7 @@ def test_readyz_reports_ready_then_not_ready(
 def test_rasa_test_stories_pass(assistant: Assistant, tmp_path: Path) -> None:
     done = subprocess.run(
         [
-            str(ENGINE_BIN / "rasa"),
+            *engine_command(),
             "test",
             "core",
             "--model",
@@ -289,7 +289,7 @@ def test_conversations_are_ingested_with_exact_counts_then_deleted_on_request(
     from sqlalchemy.orm import Session
 
     from trolyao.analytics.ingest import Ingester
-    from trolyao.models import Turn
+    from trolyao.analytics.models import Turn
 
     sender = "e2e-analytics"
     assistant.say(sender, "thu tuc lam ho chieu")
@@ -345,9 +345,9 @@ def test_the_summary_counts_scripted_conversations_exactly(
     ingested into a fresh analytics database; the summary then reports exact figures."""
     from sqlalchemy.orm import Session
 
-    from tests.conftest import _migrated_seeded_engine
+    from tests.support.databases import migrated_seeded_engine
+    from trolyao.accounts.auth import create_user
     from trolyao.analytics.ingest import Ingester
-    from trolyao.auth import create_user
 
     def say(sender: str, text: str) -> None:
         response = httpx.post(
@@ -373,7 +373,7 @@ def test_the_summary_counts_scripted_conversations_exactly(
     for sender, lines in script.items():
         for line in lines:
             say(sender, line)
-    app_engine = _migrated_seeded_engine(f"sqlite:///{tmp_path / 'analytics.db'}")
+    app_engine = migrated_seeded_engine(f"sqlite:///{tmp_path / 'analytics.db'}")
     broker_engine = make_engine(f"sqlite:///{assistant.tracker_db.parent / 'events.db'}")
     Ingester(app_engine, broker_engine).run_until_idle()
     Ingester(app_engine, broker_engine).run_until_idle()  # nothing is counted twice
@@ -420,7 +420,7 @@ def test_an_edited_fee_reaches_the_bot_at_once(assistant: Assistant) -> None:
     no retraining and no restart. Rolled back afterwards, which also shows at once."""
     from sqlalchemy.orm import Session
 
-    from trolyao.auth import create_user
+    from trolyao.accounts.auth import create_user
 
     code, question = "2.001019", "lệ phí chứng thực di chúc bao nhiêu"
     app_engine = make_engine(assistant.database_url)

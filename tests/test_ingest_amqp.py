@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.test_ingest import STREAM, crash_at
+from tests.support.events import STREAM, crash_at
 from trolyao.analytics.ingest import AmqpIngester
-from trolyao.models import Conversation, IngestedMessage, Turn
+from trolyao.analytics.models import Conversation, IngestedMessage, Turn
 from trolyao.settings import PROJECT_ROOT
 
 AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -176,7 +176,7 @@ def test_a_crash_between_commit_and_ack_is_redelivered_and_dropped(
 def test_the_worker_uses_the_queue_when_the_broker_url_is_amqp(
     engine: Engine, queue: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    from trolyao import worker
+    from trolyao.runtime import worker
     from trolyao.settings import get_settings
 
     publish_raw(queue, [json.dumps({"sender_id": s, **e}).encode() for s, e in STREAM])

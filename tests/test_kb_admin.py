@@ -12,28 +12,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from api.main import create_app
-from trolyao.auth import create_user
-from trolyao.models import AuditEntry
+from tests.support.staff import PASSWORD, staff_client
+from tests.support.staff import bearer as auth
+from trolyao.audit import AuditEntry
 
-PASSWORD = "mat-khau-du-dai-123"
 GIAM_HO = "1.004837"
 
 
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
-    with Session(engine) as session, session.begin():
-        for name, role in (("quantri", "admin"), ("bientap", "editor"), ("canbo", "official")):
-            create_user(session, name, PASSWORD, role)
-    with TestClient(create_app(engine)) as client:
+    with staff_client(engine) as client:
         yield client
-
-
-def auth(client: TestClient, username: str) -> dict[str, str]:
-    token = client.post(
-        "/api/auth/token", data={"username": username, "password": PASSWORD}
-    ).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def with_fee(record: dict[str, Any], amount: int, text: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,17 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from api.main import create_app
-from tests.test_kb_admin import PASSWORD, auth
-from tests.test_kb_admin import client as client
-from trolyao.kbio import HEADERS, export_file, import_file
-from trolyao.models import ProcedureVersion
+from tests.support.staff import PASSWORD, staff_client
+from tests.support.staff import bearer as auth
+from trolyao.kb.models import ProcedureVersion
+from trolyao.kb.spreadsheet import HEADERS
+from trolyao.kb.transfer import export_file, import_file
+
+
+@pytest.fixture
+def client(engine: Engine) -> Iterator[TestClient]:
+    with staff_client(engine) as client:
+        yield client
 
 
 def versions(engine: Engine) -> int:
@@ -109,7 +117,7 @@ def test_a_dry_run_reports_every_rows_errors_and_writes_nothing(
 
 
 def test_bad_files_get_a_clear_error(engine: Engine, tmp_path: Path) -> None:
-    from trolyao.kbio import ImportFileError
+    from trolyao.kb.spreadsheet import ImportFileError
 
     cases = {
         "a.txt": "hello",

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from trolyao import migrate
 from trolyao.db import make_engine
-from trolyao.models import Base
+from trolyao.migrate import all_metadata
 
 
 def test_upgrade_creates_every_table_and_matches_the_models(fresh_url: str) -> None:
@@ -27,7 +27,7 @@ def test_upgrade_creates_every_table_and_matches_the_models(fresh_url: str) -> N
             "alembic_version",
         } <= tables
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn), all_metadata())
         assert diff == []
     finally:
         engine.dispose()

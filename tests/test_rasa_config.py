@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from trolyao.rasa_config import endpoints, write_endpoints
+from trolyao.runtime.rasa_config import endpoints, write_endpoints
 from trolyao.settings import Settings
 
 

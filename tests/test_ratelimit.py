@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ratelimit import RateLimiter
+from edge.ratelimit import RateLimiter
 
 
 def test_allows_up_to_the_limit_then_says_how_long_to_wait() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.redaction import redact
+from trolyao.redaction import redact
 
 CASES = [
     json.loads(line)

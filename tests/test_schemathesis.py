@@ -13,15 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session
 
 from api.main import create_app
-from tests.conftest import _migrated_seeded_engine
-from trolyao.auth import create_user
+from tests.support.databases import migrated_seeded_engine
+from trolyao.accounts.auth import create_user
 
 PASSWORD = "mat-khau-du-dai-123"
 
 
 @pytest.fixture(scope="module")
 def app_and_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
-    engine = _migrated_seeded_engine(f"sqlite:///{tmp_path_factory.mktemp('st') / 'app.db'}")
+    engine = migrated_seeded_engine(f"sqlite:///{tmp_path_factory.mktemp('st') / 'app.db'}")
     with Session(engine) as session, session.begin():
         create_user(session, "quantri", PASSWORD, "admin")
     app = create_app(engine)

@@ -9,9 +9,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from trolyao.errors import InvalidQuery
-from trolyao.evaluation import evaluate, read_cases
-from trolyao.models import Procedure
-from trolyao.search import ProcedureSearch
+from trolyao.kb.models import Procedure
+from trolyao.kb.search import ProcedureSearch
+from trolyao.kb.search.evaluation import evaluate, read_cases
 from trolyao.settings import get_settings
 
 DEV_SET = Path(__file__).parent / "data" / "search_dev.jsonl"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from trolyao.db import current_revision
-from trolyao.models import Dossier, Procedure
-from trolyao.records import to_record
-from trolyao.repository import get_procedure
-from trolyao.seed import load_seed_records, seed_all
+from trolyao.kb.models import Dossier, Procedure
+from trolyao.kb.records import to_record
+from trolyao.kb.repository import current_revision, get_procedure
+from trolyao.kb.seed import load_seed_records, seed_all
 
 # The catalog's names and national codes (None where the catalog gives no code).
 CATALOG = {

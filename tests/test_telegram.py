@@ -13,10 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from bot.rasa_client import RasaClient
+from bench.peers.telegram import TOKEN, FakeTelegram, callback_update, message_update
 from bot.telegram import PayloadStore, TelegramBridge, sender_id, split_text
-from tests.fake_telegram import TOKEN, FakeTelegram, callback_update, message_update
-from tests.support_assistant import Assistant, free_port
+from edge.engine_client import RasaClient
+from tests.support.assistant import Assistant, free_port
 from trolyao.db import make_engine
 from trolyao.settings import Settings, get_settings
 

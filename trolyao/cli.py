@@ -1,4 +1,10 @@
-"""``trolyao``: operator tasks (database, knowledge base, search, evaluation, benchmarks)."""
+"""``trolyao``: operator tasks (database, knowledge base, search, evaluation, benchmarks).
+
+The composition root: the one module of ``trolyao`` that may reach every part (the API,
+the Telegram adapter, the benchmarks), each imported only inside the command that needs it,
+so that ``trolyao db upgrade`` loads no web framework. One cohesive thing (the commands and
+their parser, about 440 lines); each command is a few lines that call the part it runs.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from trolyao.accounts.roles import ROLES
 from trolyao.errors import InvalidQuery, TroLyAoError
 
 
@@ -22,7 +29,7 @@ def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
 
 def _cmd_kb_seed(args: argparse.Namespace) -> int:
     from trolyao.db import session_scope
-    from trolyao.seed import seed_all
+    from trolyao.kb.seed import seed_all
 
     with session_scope() as session:
         report = seed_all(session, overwrite=args.overwrite)
@@ -35,7 +42,7 @@ def _cmd_kb_seed(args: argparse.Namespace) -> int:
 
 
 def _search_json(text: str, limit: int) -> list[dict[str, object]]:
-    from trolyao.search import search_procedures
+    from trolyao.kb.search import search_procedures
     from trolyao.settings import get_settings
 
     result = search_procedures(text, limit)
@@ -47,7 +54,8 @@ def _search_json(text: str, limit: int) -> list[dict[str, object]]:
 
 def _cmd_kb_import(args: argparse.Namespace) -> int:
     from trolyao.db import get_engine
-    from trolyao.kbio import ImportFileError, import_file
+    from trolyao.kb.spreadsheet import ImportFileError
+    from trolyao.kb.transfer import import_file
 
     def progress(phase: str, rows: int) -> None:
         label = "kiểm tra" if phase == "validate" else "ghi"
@@ -81,7 +89,8 @@ def _cmd_kb_import(args: argparse.Namespace) -> int:
 
 def _cmd_kb_export(args: argparse.Namespace) -> int:
     from trolyao.db import get_engine
-    from trolyao.kbio import ImportFileError, export_file
+    from trolyao.kb.spreadsheet import ImportFileError
+    from trolyao.kb.transfer import export_file
 
     try:
         count = export_file(get_engine(), Path(args.file))
@@ -113,8 +122,8 @@ def _cmd_kb_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval_search(args: argparse.Namespace) -> int:
-    from trolyao.evaluation import evaluate, read_cases
-    from trolyao.search import get_search
+    from trolyao.kb.search import get_search
+    from trolyao.kb.search.evaluation import evaluate, read_cases
 
     search = get_search()
 
@@ -152,7 +161,7 @@ def _cmd_eval_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench_search(args: argparse.Namespace) -> int:
-    from trolyao.bench import run_search_benchmark
+    from bench.search import run_search_benchmark
 
     run_search_benchmark(
         args.procedures,
@@ -166,7 +175,7 @@ def _cmd_bench_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench_chat(args: argparse.Namespace) -> int:
-    from trolyao.bench_chat import run_chat_benchmark
+    from bench.chat import run_chat_benchmark
 
     run_chat_benchmark(
         args.senders, args.messages, Path(args.output), include_stock=not args.no_stock
@@ -175,14 +184,14 @@ def _cmd_bench_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench_webhook(args: argparse.Namespace) -> int:
-    from trolyao.bench_edge import run_webhook_benchmark
+    from bench.webhook import run_webhook_benchmark
 
     run_webhook_benchmark(args.updates, args.concurrency, Path(args.output))
     return 0
 
 
 def _cmd_bench_ingest(args: argparse.Namespace) -> int:
-    from trolyao.analytics.bench import run_ingest_benchmark
+    from bench.analytics import run_ingest_benchmark
 
     result = run_ingest_benchmark(
         args.conversations, args.databases, Path("var/bench"), args.postgres_url
@@ -192,7 +201,7 @@ def _cmd_bench_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench_summary(args: argparse.Namespace) -> int:
-    from trolyao.analytics.bench import run_summary_benchmark
+    from bench.analytics import run_summary_benchmark
 
     result = run_summary_benchmark(args.events, args.requests, Path("var/bench"), args.postgres_url)
     Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
@@ -200,7 +209,7 @@ def _cmd_bench_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench_import(args: argparse.Namespace) -> int:
-    from trolyao.bench_import import run_import_benchmark
+    from bench.kb_import import run_import_benchmark
 
     result = run_import_benchmark(args.rows, args.databases, Path("var/bench"), args.postgres_url)
     Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
@@ -222,7 +231,7 @@ def _cmd_api(args: argparse.Namespace) -> int:
 
 
 def _cmd_redact(_args: argparse.Namespace) -> int:
-    from bot.redaction import redact
+    from trolyao.redaction import redact
 
     for line in sys.stdin:
         ending = "\n" if line.endswith("\n") else ""
@@ -232,8 +241,8 @@ def _cmd_redact(_args: argparse.Namespace) -> int:
 
 
 def _cmd_telegram(_args: argparse.Namespace) -> int:
-    from bot.rasa_client import RasaClient
     from bot.telegram import TelegramBridge
+    from edge.engine_client import RasaClient
     from trolyao.settings import get_settings
 
     settings = get_settings()
@@ -246,7 +255,7 @@ def _cmd_telegram(_args: argparse.Namespace) -> int:
 
 
 def _cmd_users_create(args: argparse.Namespace) -> int:
-    from trolyao.auth import InvalidUser, create_user
+    from trolyao.accounts.auth import InvalidUser, create_user
     from trolyao.db import session_scope
 
     password = sys.stdin.readline().rstrip("\r\n")
@@ -263,8 +272,8 @@ def _cmd_users_create(args: argparse.Namespace) -> int:
 def _cmd_users_list(_args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from trolyao.accounts.models import User
     from trolyao.db import session_scope
-    from trolyao.models import User
 
     with session_scope() as session:
         for user in session.scalars(select(User).order_by(User.username)):
@@ -274,21 +283,21 @@ def _cmd_users_list(_args: argparse.Namespace) -> int:
 
 
 def _cmd_run(_args: argparse.Namespace) -> int:
+    from trolyao.runtime.supervisor import run
     from trolyao.settings import get_settings
-    from trolyao.supervisor import run
 
     return run(get_settings())
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from trolyao.supervisor import ensure_model
+    from trolyao.runtime.engine import ensure_model
 
     print(ensure_model(force=args.force))
     return 0
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from trolyao.worker import run_worker
+    from trolyao.runtime.worker import run_worker
 
     run_worker(interval=args.interval, once=args.once)
     return 0
@@ -404,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create = users.add_parser("create", help="create an account; the password is read on stdin")
     create.add_argument("--username", required=True)
-    create.add_argument("--role", required=True, choices=["admin", "editor", "official"])
+    create.add_argument("--role", required=True, choices=list(ROLES))
     create.set_defaults(func=_cmd_users_create)
     users.add_parser("list", help="list accounts").set_defaults(func=_cmd_users_list)
     sub.add_parser("telegram", help="the Telegram bot in polling mode").set_defaults(

@@ -7,22 +7,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from trolyao.models import (
-    Document,
-    Fee,
-    KnowledgeBaseState,
-    LegalBasis,
-    Procedure,
-    SubmissionChannel,
-    utcnow,
-)
 from trolyao.settings import get_settings
 
-_KB_MODELS = (Procedure, SubmissionChannel, Fee, Document, LegalBasis)
 _engines: dict[str, Engine] = {}
 
 
@@ -74,21 +64,3 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """One session per unit of work: commit on success, roll back on error."""
     with Session(engine or get_engine(), expire_on_commit=False) as session, session.begin():
         yield session
-
-
-def current_revision(session: Session) -> int:
-    """Return the knowledge base's revision, which grows with every change."""
-    revision = session.scalar(select(KnowledgeBaseState.revision).where(KnowledgeBaseState.id == 1))
-    return int(revision or 0)
-
-
-@event.listens_for(Session, "before_flush")
-def _bump_kb_revision(session: Session, _context: Any, _instances: Any) -> None:
-    """Advance the knowledge base's revision in the same transaction as any change to it."""
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, _KB_MODELS) for obj in changed):
-        session.execute(
-            update(KnowledgeBaseState)
-            .where(KnowledgeBaseState.id == 1)
-            .values(revision=KnowledgeBaseState.revision + 1, updated_at=utcnow())
-        )

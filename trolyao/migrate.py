@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import MetaData
 
+from trolyao.schema import Base
 from trolyao.settings import PROJECT_ROOT, get_settings
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -27,3 +29,14 @@ def upgrade(database_url: str | None = None, revision: str = "head") -> None:
 def downgrade(database_url: str | None = None, revision: str = "base") -> None:
     """Migrate the database down to ``revision``."""
     command.downgrade(alembic_config(database_url), revision)
+
+
+def all_metadata() -> MetaData:
+    """The metadata of every table, with every model module imported (for Alembic)."""
+    import trolyao.accounts.models
+    import trolyao.analytics.models
+    import trolyao.audit
+    import trolyao.deletion
+    import trolyao.kb.models  # noqa: F401
+
+    return Base.metadata

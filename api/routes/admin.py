@@ -1,6 +1,6 @@
-"""Knowledge-base administration (roles ``admin`` and ``editor``) and staff accounts
-(role ``admin``): procedures with versions, the publication workflow, import and export,
-the bot-answer preview, the audit log."""
+"""Knowledge-base administration (roles ``admin`` and ``editor``): procedures with versions,
+the publication workflow, import and export, the bot-answer preview. Staff accounts and
+the audit log are in :mod:`api.routes.accounts`."""
 
 from __future__ import annotations
 
@@ -27,18 +27,19 @@ from fastapi import (
 )
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, select
 from starlette.background import BackgroundTask
 
 from api.deps import SessionDep, require_roles
-from trolyao import kbadmin, kbio
-from trolyao.auth import InvalidUser, create_user, hash_password
-from trolyao.errors import InvalidRecord
-from trolyao.models import ROLES, ApiToken, AuditEntry, User, as_utc, utcnow
+from trolyao.accounts.models import User
+from trolyao.accounts.roles import ADMIN_ROLES, KNOWLEDGE_BASE_ROLES
+from trolyao.kb import admin as kbadmin
+from trolyao.kb import changes, spreadsheet, validation
+from trolyao.kb import transfer as kbio
+from trolyao.kb import versions as kbversions
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
-Editor = Annotated[User, Depends(require_roles("admin", "editor"))]
-Admin = Annotated[User, Depends(require_roles("admin"))]
+Editor = Annotated[User, Depends(require_roles(*KNOWLEDGE_BASE_ROLES))]
+Admin = Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
 DENIED: dict[int | str, dict[str, Any]] = {
     401: {"description": "Cần đăng nhập"},
     403: {"description": "Không có quyền"},
@@ -74,7 +75,7 @@ def list_procedures(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Every procedure (published, retired, draft-only), searched and filtered."""
-    return kbadmin.list_procedures(
+    return kbversions.list_procedures(
         session, q=q, status=status, field=field, page=page, page_size=page_size
     )
 
@@ -163,7 +164,7 @@ def rollback(user: Editor, session: SessionDep, code: ProcedureKey, body: Rollba
 @router.get("/procedures/{code}/versions", responses={**DENIED, 404: {}})
 def versions(_user: Editor, session: SessionDep, code: ProcedureKey) -> dict[str, Any]:
     """Every saved version, newest first."""
-    return {"items": kbadmin.history(session, code)}
+    return {"items": kbversions.history(session, code)}
 
 
 @router.get("/procedures/{code}/versions/{number}", responses={**DENIED, 404: {}})
@@ -174,7 +175,7 @@ def version(
     number: Annotated[int, Path(ge=1, le=1_000_000)],
 ) -> dict[str, Any]:
     """The record of one version."""
-    return kbadmin.version_record(session, code, number)
+    return kbversions.version_record(session, code, number)
 
 
 @router.get("/procedures/{code}/diff", responses={**DENIED, 404: {}})
@@ -186,9 +187,9 @@ def version_diff(
     end: Annotated[int, Query(alias="to", ge=1, le=1_000_000)],
 ) -> dict[str, Any]:
     """What changed between two versions, field by field."""
-    before = kbadmin.version_record(session, code, start)
-    after = kbadmin.version_record(session, code, end)
-    return {"from": start, "to": end, "changes": kbadmin.diff(before, after)}
+    before = kbversions.version_record(session, code, start)
+    after = kbversions.version_record(session, code, end)
+    return {"from": start, "to": end, "changes": changes.diff(before, after)}
 
 
 class PreviewIn(BaseModel):
@@ -204,9 +205,9 @@ class PreviewIn(BaseModel):
 @router.post("/preview", responses={**DENIED, 422: {}})
 def preview(_user: Editor, body: PreviewIn) -> dict[str, Any]:
     """How the bot will answer, from this record, before it is saved or published."""
-    from actions.preview import render_answer
+    from trolyao.replies.preview import render_answer
 
-    record = kbadmin.validate(body.record)
+    record = validation.validate(body.record)
     return {"attribute": body.attribute, "text": render_answer(record, body.attribute)}
 
 
@@ -227,7 +228,7 @@ def _report_stream(
             engine, path, user=user, kind=kind, dry_run=dry_run, status=status, progress=progress
         )
         result = {"phase": "done", **report.as_dict()}
-    except kbio.ImportFileError as exc:
+    except spreadsheet.ImportFileError as exc:
         result = {"phase": "done", "error": exc.message, "written": False}
     finally:
         path.unlink(missing_ok=True)
@@ -246,7 +247,7 @@ async def import_knowledge_base(
     """Import procedures (upsert by code). A dry run reports every row's errors and writes
     nothing; a real run writes nothing either unless the whole file is clean. The answer
     is NDJSON: progress lines, then the report."""
-    kind = kbio.detect_format(FilePath(file.filename or "x"), None)
+    kind = spreadsheet.detect_format(FilePath(file.filename or "x"), None)
     handle = tempfile.NamedTemporaryFile(delete=False, suffix=f".{kind}")  # noqa: SIM115
     size = 0
     with handle:
@@ -295,120 +296,6 @@ def export_knowledge_base(
 
 
 # ---------------------------------------------------------------- audit and users
-
-
-@router.get("/audit", responses=DENIED)
-def audit_log(
-    _user: Admin,
-    session: SessionDep,
-    target: Annotated[str | None, Query(max_length=200)] = None,
-    username: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
-    """Who did what, newest first."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if target:
-        query = query.where(AuditEntry.target == target)
-    if username:
-        query = query.where(AuditEntry.username == username)
-    return {
-        "items": [
-            {
-                "at": kbadmin._iso(e.at),
-                "username": e.username,
-                "action": e.action,
-                "target": e.target,
-                "version": e.version,
-                "detail": e.detail,
-            }
-            for e in session.scalars(query)
-        ]
-    }
-
-
-class UserIn(BaseModel):
-    """A new staff account."""
-
-    model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=3, max_length=64)
-    role: Literal["admin", "editor", "official"]
-    password: str = Field(min_length=10, max_length=256)
-
-
-class UserPatch(BaseModel):
-    """Changes to a staff account."""
-
-    model_config = ConfigDict(extra="forbid")
-    role: Literal["admin", "editor", "official"] | None = None
-    active: bool | None = None
-    password: str | None = Field(default=None, min_length=10, max_length=256)
-
-
-def _user_out(user: User) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "role": user.role,
-        "active": user.active,
-        "locked": user.locked_until is not None and as_utc(user.locked_until) > utcnow(),
-        "created_at": kbadmin._iso(user.created_at),
-    }
-
-
-@router.get("/users", responses=DENIED)
-def list_users(_user: Admin, session: SessionDep) -> dict[str, Any]:
-    """Every staff account."""
-    return {
-        "roles": list(ROLES),
-        "items": [_user_out(u) for u in session.scalars(select(User).order_by(User.username))],
-    }
-
-
-@router.post("/users", status_code=201, responses={**DENIED, 422: {}})
-def add_user(admin: Admin, session: SessionDep, body: UserIn) -> dict[str, Any]:
-    """Create a staff account."""
-    try:
-        user = create_user(session, body.username, body.password, body.role)
-    except InvalidUser as exc:
-        raise InvalidRecord(exc.message, [{"field": "username", "message": exc.message}]) from exc
-    kbadmin.audit(session, admin.username, "user_create", user.username, None, {"role": body.role})
-    session.commit()
-    return _user_out(user)
-
-
-@router.patch("/users/{username}", responses={**DENIED, 404: {}, 422: {}})
-def change_user(
-    admin: Admin,
-    session: SessionDep,
-    username: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")],
-    body: UserPatch,
-) -> dict[str, Any]:
-    """Change a staff account's role, deactivate or reactivate it, or set a new password."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise HTTPException(404, detail="Không tìm thấy tài khoản.")
-    if user.id == admin.id and (body.role not in (None, "admin") or body.active is False):
-        raise InvalidRecord(
-            "Không tự bỏ quyền quản trị của chính mình.",
-            [{"field": "role", "message": "Hãy nhờ một quản trị viên khác."}],
-        )
-    changed: dict[str, Any] = {}
-    if body.role is not None and body.role != user.role:
-        changed["role"] = [user.role, body.role]
-        user.role = body.role
-    if body.active is not None and body.active != user.active:
-        changed["active"] = body.active
-        user.active = body.active
-    if body.password is not None:
-        user.password_hash = hash_password(body.password)
-        user.failed_logins = 0
-        user.locked_until = None
-        changed["password"] = True
-    if changed.get("role") or body.active is False or body.password is not None:
-        # a changed account signs in again
-        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
-    kbadmin.audit(session, admin.username, "user_update", user.username, None, changed)
-    session.commit()
-    return _user_out(user)
 
 
 def _json(body: dict[str, Any], status: int = 200) -> Response:

@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, require_roles
+from trolyao.accounts.models import User
+from trolyao.accounts.roles import ANALYTICS_ROLES
+from trolyao.analytics.inbox import unanswered_groups
+from trolyao.analytics.reports import conversations_csv, report_csv
 from trolyao.analytics.review import (
     MAX_NOTE,
     MAX_TAG,
@@ -23,17 +27,13 @@ from trolyao.analytics.review import (
     ReviewError,
     ReviewFilter,
     conversation_detail,
-    conversations_csv,
     list_conversations,
-    report_csv,
-    unanswered_groups,
     update_review,
 )
 from trolyao.analytics.summary import Range, summary
-from trolyao.models import User
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
-Official = Annotated[User, Depends(require_roles("official", "admin"))]
+Official = Annotated[User, Depends(require_roles(*ANALYTICS_ROLES))]
 MAX_DAYS = 3660
 ChannelQuery = Annotated[str | None, Query(max_length=20, pattern=r"^[a-z_]+$")]
 DENIED: dict[int | str, dict[str, Any]] = {

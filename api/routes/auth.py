@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, same_origin
-from trolyao.auth import (
+from trolyao.accounts.auth import (
     AccountLocked,
     AuthError,
     authenticate,
@@ -20,7 +20,8 @@ from trolyao.auth import (
     issue_token,
     revoke_token,
 )
-from trolyao.models import User, utcnow
+from trolyao.accounts.models import User
+from trolyao.schema import utcnow
 from trolyao.settings import get_settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])

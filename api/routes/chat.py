@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
-from bot.rasa_client import EngineUnavailable, RasaClient
-from bot.redaction import redact
-from bot.replies import edge_reply
+from edge.engine_client import EngineUnavailable, RasaClient
+from trolyao.redaction import redact
+from trolyao.replies import edge_reply
 from trolyao.settings import get_settings
 from vntext import clean_text
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from api.deps import SearchDep, SessionDep
-from trolyao.records import PublicProcedure, to_record
-from trolyao.repository import get_procedure
-from trolyao.search import SearchHit
+from trolyao.kb.records import PublicProcedure, to_record
+from trolyao.kb.repository import get_procedure
+from trolyao.kb.search import SearchHit
 from trolyao.settings import get_settings
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SESSION_COOKIE, SessionDep
-from trolyao.auth import user_for_token
-from trolyao.models import User
+from trolyao.accounts.auth import user_for_token
+from trolyao.accounts.models import User
+from trolyao.accounts.roles import ANALYTICS_ROLES, KNOWLEDGE_BASE_ROLES
 from trolyao.settings import PROJECT_ROOT
 
 router = APIRouter(include_in_schema=False)
@@ -32,8 +33,6 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-ANALYTICS_ROLES = ("official", "admin")
-KB_ROLES = ("admin", "editor")
 ROLE_NAMES = {"admin": "Quản trị", "editor": "Biên tập", "official": "Cán bộ theo dõi"}
 
 
@@ -121,13 +120,13 @@ def admin_home() -> RedirectResponse:
 @router.get("/admin/procedures")
 def admin_procedures(request: Request, session: SessionDep) -> Response:
     """Procedures: search, filter, import and export."""
-    return _page(request, session, "kb-list", "Thủ tục hành chính", KB_ROLES)
+    return _page(request, session, "kb-list", "Thủ tục hành chính", KNOWLEDGE_BASE_ROLES)
 
 
 @router.get("/admin/procedures/new")
 def admin_new(request: Request, session: SessionDep) -> Response:
     """A new procedure."""
-    return _page(request, session, "kb-edit", "Thêm thủ tục", KB_ROLES)
+    return _page(request, session, "kb-edit", "Thêm thủ tục", KNOWLEDGE_BASE_ROLES)
 
 
 @router.get("/admin/procedures/{code}")
@@ -137,7 +136,7 @@ def admin_edit(
     code: Annotated[str, Path(pattern=r"^[0-9A-Za-z.\-]{1,200}$")],
 ) -> Response:
     """Edit a procedure: form, preview, publish, history."""
-    return _page(request, session, "kb-edit", "Sửa thủ tục", KB_ROLES, code)
+    return _page(request, session, "kb-edit", "Sửa thủ tục", KNOWLEDGE_BASE_ROLES, code)
 
 
 @router.get("/admin/users")

@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine
 
 from trolyao import db
-from trolyao.search import service as search_service
+from trolyao.kb.search import service as search_service
 from trolyao.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,32 +40,6 @@ def actions_db(engine: Engine, fresh_url: str, monkeypatch: pytest.MonkeyPatch) 
 def domain() -> dict[str, Any]:
     """The assistant's domain, as Rasa sends it to the action server."""
     return dict(yaml.safe_load((ROOT / "domain.yml").read_text("utf-8")))
-
-
-def make_tracker(
-    text: str,
-    intent: str,
-    *,
-    entities: list[dict[str, Any]] | None = None,
-    slots: dict[str, Any] | None = None,
-    sender_id: str = "test-sender",
-) -> Tracker:
-    """A tracker whose latest message is ``text`` classified as ``intent``."""
-    latest = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.99},
-        "entities": entities or [],
-    }
-    return Tracker(
-        sender_id=sender_id,
-        slots=slots or {},
-        latest_message=latest,
-        events=[{"event": "user", "text": text, "parse_data": latest}],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine
 
 from actions.procedures import ActionAnswerProcedure, ActionListProcedures
-from tests.actions.conftest import make_tracker
+from tests.support.trackers import make_tracker
 
 PASSPORT = "cap-ho-chieu-pho-thong-trong-nuoc"
 
@@ -135,8 +135,8 @@ def test_unknown_facts_are_said_to_be_unknown_with_the_portal(
 def test_every_attribute_of_every_procedure_gets_an_answer(
     actions_db: Engine, domain: dict[str, Any]
 ) -> None:
-    from actions.render import ATTRIBUTES
-    from trolyao.seed import load_seed_records
+    from trolyao.kb.seed import load_seed_records
+    from trolyao.replies.answers import ATTRIBUTES
 
     for record in load_seed_records():
         for intent in ATTRIBUTES:

@@ -14,10 +14,9 @@ from actions.data_deletion import ActionAskDataDeletion, ActionCancelDataDeletio
 from actions.dossiers import ActionCheckDossierStatus
 from actions.feedback import ActionRecordFeedback
 from actions.support import ActionContact, ActionFallback, ActionRequestHuman
-from tests.actions.conftest import make_tracker
+from tests.support.trackers import make_tracker
 from trolyao.db import make_engine
-from trolyao.models import DeletionRequest
-from trolyao.privacy import process_deletions
+from trolyao.deletion import DeletionRequest, process_deletions
 
 
 def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,14 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from jsonschema import ValidationError
-from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ext import speedups
 from rasa_ext.stores import SQLEventBroker, SQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
@@ -85,22 +81,3 @@ def test_a_store_without_a_remembered_count_asks_the_database(
             for r in conn.execute("SELECT data FROM events WHERE type_name='user' ORDER BY id")
         ]
     assert texts == ["một", "hai"]
-
-
-def test_action_responses_are_still_validated() -> None:
-    speedups.install()
-    action = RemoteAction("action_x", EndpointConfig("http://127.0.0.1:1"))
-    assert action._validate_action_result({"events": [], "responses": [{"text": "x"}]})
-    with pytest.raises(ValidationError):
-        action._validate_action_result({"events": [{"event": 3}], "responses": []})
-    with pytest.raises(ValidationError):
-        action._validate_action_result({"events": "not a list"})
-
-
-def test_subclass_lookup_still_finds_every_event_type() -> None:
-    import rasa.shared.utils.common as common
-    from rasa.shared.core.events import Event
-
-    speedups.install()
-    names = {cls.type_name for cls in common.all_subclasses(Event)}
-    assert {"user", "bot", "slot", "action", "session_started"} <= names

@@ -9,7 +9,7 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from vntext.rasa_components import VietnameseTokenizer
+from rasa_ext.nlu import VietnameseTokenizer
 
 
 @pytest.fixture

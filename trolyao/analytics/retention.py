@@ -11,8 +11,9 @@ from sqlalchemy import CursorResult, Engine, delete, inspect, select
 from sqlalchemy.orm import Session
 
 from trolyao.analytics.ingest import broker_events_table
+from trolyao.analytics.models import Conversation, IngestCheckpoint, IngestedMessage, Turn
 from trolyao.analytics.rollup import TABLES, refresh_days
-from trolyao.models import Conversation, IngestCheckpoint, IngestedMessage, Turn, utcnow
+from trolyao.schema import utcnow
 
 
 @dataclass

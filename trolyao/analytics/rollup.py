@@ -30,15 +30,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from trolyao.models import (
+from trolyao.analytics.models import (
     DailyKey,
     DailyLatency,
     DailyUsage,
     DailyUser,
     IngestCheckpoint,
-    Procedure,
     Turn,
 )
+from trolyao.kb.models import Procedure
 
 QUESTION_OUTCOMES = (
     "answered",

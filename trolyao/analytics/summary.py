@@ -13,17 +13,17 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from trolyao.analytics.rollup import QUESTION_OUTCOMES, UNANSWERED_OUTCOMES
-from trolyao.models import (
+from trolyao.analytics.models import (
     Conversation,
     DailyKey,
     DailyLatency,
     DailyUsage,
     DailyUser,
-    Procedure,
     Turn,
 )
-from trolyao.repository import in_force
+from trolyao.analytics.rollup import QUESTION_OUTCOMES, UNANSWERED_OUTCOMES
+from trolyao.kb.models import Procedure
+from trolyao.kb.repository import in_force
 
 __all__ = ["QUESTION_OUTCOMES", "UNANSWERED_OUTCOMES", "Range", "summary"]
 

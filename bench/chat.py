@@ -1,0 +1,327 @@
+"""Load benchmark of the REST channel: concurrent senders asking DB-backed questions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import yaml
+
+from trolyao.runtime.engine import ENGINE_BIN, engine_command, engine_env
+from trolyao.runtime.supervisor import action_server_argv
+from trolyao.settings import PROJECT_ROOT
+
+QUESTIONS = [
+    "lệ phí làm hộ chiếu bao nhiêu",
+    "dang ky khai sinh can giay to gi",
+    "đk tạm trú mất mấy ngày",
+    "làm cccd ở đâu",
+    "chứng thực bản sao mất bao nhiêu tiền",
+    "đăng ký thường trú online được không",
+    "các bước đăng ký kết hôn",
+    "điều kiện đăng ký kết hôn là gì",
+    "còn lệ phí thì sao",
+    "thu tuc lam so do",
+    "lltp bao lâu thì có",
+    "tra cứu hồ sơ 000.00.12.H37-251124-0007",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class _Connection:
+    """A minimal HTTP/1.1 keep-alive client, so the load generator spends little CPU."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post_json(self, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        payload = json.dumps(body).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n\r\n"
+        ).encode()
+        self.writer.write(head + payload)
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def _sender(
+    base: str,
+    path: str,
+    sender: str,
+    count: int,
+    latencies: list[float],
+    errors: list[str],
+    turns_per_citizen: int = 5,
+) -> None:
+    """Send ``count`` messages as successive citizens of ``turns_per_citizen`` turns each."""
+    parts = urlsplit(base)
+    connection = _Connection(parts.hostname or "127.0.0.1", parts.port or 80)
+    try:
+        for i in range(count):
+            citizen = f"{sender}-c{i // turns_per_citizen}"
+            message = QUESTIONS[(i * 7 + len(sender)) % len(QUESTIONS)]
+            started = time.perf_counter()
+            try:
+                status, body = await connection.post_json(
+                    path, {"sender": citizen, "message": message}
+                )
+                ok = status == 200 and body not in (b"", b"[]")
+                if not ok:
+                    errors.append(f"HTTP {status}")
+            except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+                errors.append(type(exc).__name__)
+                connection.close()
+                connection = _Connection(parts.hostname or "127.0.0.1", parts.port or 80)
+            latencies.append((time.perf_counter() - started) * 1000)
+    finally:
+        connection.close()
+
+
+async def drive(
+    rasa_url: str, senders: int, messages_each: int, token: str | None = None, run_id: str = "bench"
+) -> dict[str, Any]:
+    """Send ``messages_each`` messages from each of ``senders`` concurrent senders."""
+    path = "/webhooks/rest/webhook" + (f"?token={token}" if token else "")
+    latencies: list[float] = []
+    errors: list[str] = []
+    # warm-up: one message per sender, not measured
+    await asyncio.gather(
+        *(_sender(rasa_url, path, f"{run_id}-w{i}", 1, [], []) for i in range(senders))
+    )
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _sender(rasa_url, path, f"{run_id}-{i}", messages_each, latencies, errors)
+            for i in range(senders)
+        )
+    )
+    elapsed = time.perf_counter() - started
+    return {
+        "senders": senders,
+        "messages": len(latencies),
+        "errors": len(errors),
+        "msg_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+    }
+
+
+# --- the whole benchmark: ours against stock Rasa, same data, same run ---------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, key: str | None, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            response = httpx.get(url, timeout=2.0)
+            if response.status_code == 200 and (key is None or response.json().get(key)):
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{url} not ready after {timeout:.0f} s")
+
+
+def train(config: Path, out: Path, name: str) -> float:
+    """Train a model with ``config`` on the project's data; return the seconds it took."""
+    started = time.monotonic()
+    subprocess.run(
+        [
+            str(ENGINE_BIN / "rasa"),
+            "train",
+            "--config",
+            str(config),
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    return time.monotonic() - started
+
+
+def measure_variant(
+    model: Path,
+    endpoints: dict[str, Any],
+    workdir: Path,
+    actions_url: str,
+    senders: int,
+    messages_each: int,
+    label: str,
+) -> dict[str, Any]:
+    """Start Rasa on ``model``, time readiness, drive the load, stop it."""
+    port = free_port()
+    endpoints_file = workdir / f"endpoints-{label}.yml"
+    endpoints_file.write_text(yaml.safe_dump(endpoints), "utf-8")
+    log = (workdir / f"rasa-{label}.log").open("wb")
+    # ours runs through our engine command (with its patches); stock is plain `rasa`
+    command = engine_command() if label == "ours" else [str(ENGINE_BIN / "rasa")]
+    process = subprocess.Popen(
+        [
+            *command,
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints_file),
+            "--enable-api",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    try:
+        ready_s = wait_for(f"http://127.0.0.1:{port}/status", "model_id", 240)
+        result = asyncio.run(
+            drive(f"http://127.0.0.1:{port}", senders, messages_each, run_id=label)
+        )
+        result["model_ready_s"] = round(ready_s, 1)
+        return result
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def run_chat_benchmark(
+    senders: int, messages_each: int, output: Path, include_stock: bool = True
+) -> dict[str, Any]:
+    """Our assistant and stock Rasa on the same data, with DB-backed custom actions."""
+    from trolyao import migrate
+    from trolyao.db import make_engine, session_scope
+    from trolyao.kb.seed import seed_all
+    from trolyao.runtime.engine import ensure_model
+    from trolyao.runtime.rasa_config import endpoints as our_endpoints
+    from trolyao.settings import Settings
+
+    workdir = output.parent / "chat"
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "senders": senders,
+        "messages_per_sender": messages_each,
+        "turns_per_citizen": 5,
+    }
+    started = time.monotonic()
+    model = ensure_model(force=True)
+    results["train_ours_s"] = round(time.monotonic() - started, 1)
+    database_url = f"sqlite:///{workdir / 'app.db'}"
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_all(session)
+    engine.dispose()
+    actions_port = free_port()
+    actions_url = f"http://127.0.0.1:{actions_port}"
+    actions_log = (workdir / "actions.log").open("wb")
+    actions = subprocess.Popen(
+        action_server_argv(actions_port),
+        cwd=PROJECT_ROOT,
+        stdout=actions_log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "DATABASE_URL": database_url, "SANIC_HOST": "127.0.0.1"},
+    )
+    try:
+        wait_for(f"{actions_url}/health", None, 60)
+        settings = Settings(
+            database_url=database_url,
+            action_server_url=actions_url,
+            tracker_store_url=f"sqlite:///{workdir / 'tracker-ours.db'}",
+            event_broker_url=f"sqlite:///{workdir / 'events-ours.db'}",
+        )
+        results["ours"] = measure_variant(
+            model, our_endpoints(settings), workdir, actions_url, senders, messages_each, "ours"
+        )
+        print(f"ours:  {results['ours']}", flush=True)
+        if include_stock:
+            results["train_stock_s"] = round(
+                train(PROJECT_ROOT / "bench" / "stock_config.yml", workdir, "stock"), 1
+            )
+            stock_endpoints = {
+                "action_endpoint": {"url": f"{actions_url}/webhook"},
+                "tracker_store": {
+                    "type": "SQL",
+                    "dialect": "sqlite",
+                    "db": str(workdir / "tracker-stock.db"),
+                },
+                "event_broker": {
+                    "type": "SQL",
+                    "dialect": "sqlite",
+                    "db": str(workdir / "events-stock.db"),
+                },
+            }
+            results["stock"] = measure_variant(
+                workdir / "stock.tar.gz",
+                stock_endpoints,
+                workdir,
+                actions_url,
+                senders,
+                messages_each,
+                "stock",
+            )
+            print(f"stock: {results['stock']}", flush=True)
+    finally:
+        actions.terminate()
+        actions.wait(timeout=30)
+        actions_log.close()
+    output.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    return results

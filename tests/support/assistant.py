@@ -1,0 +1,170 @@
+"""The running assistant for end-to-end tests: a trained model, the action server, a DB."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from trolyao import migrate
+from trolyao.db import make_engine, session_scope
+from trolyao.kb.seed import seed_all
+from trolyao.runtime.engine import engine_command, engine_env, model_path
+from trolyao.runtime.rasa_config import write_endpoints
+from trolyao.settings import PROJECT_ROOT, Settings
+
+APP_PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{what} did not come up within {timeout:.0f} s")
+
+
+@dataclass
+class Assistant:
+    rasa_url: str
+    actions_url: str
+    database_url: str
+    tracker_db: Path
+
+    def say(self, sender: str, text: str) -> list[dict[str, object]]:
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=30,
+        )
+        assert response.status_code == 200
+        return list(response.json())
+
+    def text(self, sender: str, message: str) -> str:
+        return "\n".join(str(m.get("text", "")) for m in self.say(sender, message))
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    assert model_path().exists(), "train first: `make test` runs `trolyao train`"
+    tmp = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite:///{tmp / 'app.db'}"
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_all(session)
+    engine.dispose()
+    rasa_port, actions_port = free_port(), free_port()
+    settings = Settings(
+        database_url=database_url,
+        action_server_url=f"http://127.0.0.1:{actions_port}",
+        tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
+        event_broker_url=f"sqlite:///{tmp / 'events.db'}",
+    )
+    endpoints = write_endpoints(settings, tmp / "endpoints.yml")
+    env = engine_env(
+        DATABASE_URL=database_url,
+        SANIC_HOST="127.0.0.1",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        CONTACT_PHONE="0205 3 999 999",
+    )
+    logs = [open(tmp / f"{n}.log", "wb") for n in ("actions", "rasa")]  # noqa: SIM115
+    processes = [
+        subprocess.Popen(
+            [APP_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                *engine_command(),
+                "run",
+                "--model",
+                str(model_path()),
+                "--endpoints",
+                str(endpoints),
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs[1],
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    found = Assistant(
+        f"http://127.0.0.1:{rasa_port}",
+        settings.action_server_url,
+        database_url,
+        tmp / "tracker.db",
+    )
+    try:
+        wait_until(
+            lambda: httpx.get(f"{found.actions_url}/health").status_code == 200,
+            60,
+            "the action server",
+        )
+        wait_until(
+            lambda: bool(httpx.get(f"{found.rasa_url}/status").json().get("model_id")),
+            180,
+            "the Rasa engine",
+        )
+        yield found
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in logs:
+            log.close()
+
+
+@contextmanager
+def serve_api(
+    database_url: str, folder: Path, *, port: int | None = None, **env: str
+) -> Iterator[str]:
+    """Run ``trolyao api`` (on ``port``, or a free one) against ``database_url``; yield its
+    base URL."""
+    port = port or free_port()
+    log = (folder / "api.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],
+        env={**os.environ, "DATABASE_URL": database_url, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: httpx.get(f"{base}/healthz").status_code == 200, 30, "the API")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

@@ -1,0 +1,243 @@
+"""An in-memory inverted index over procedure names and aliases, scored by coverage.
+
+Each procedure contributes one *entry* per name and alias. A term's weight is its
+inverse document frequency. For a query, an entry's score combines how much of the
+query the entry explains and how much of the entry the query mentions (an F-measure
+over IDF weights), so a short alias said in full ("làm sổ đỏ") beats a long name that
+shares one common word. Scores lie in [0, 1]; the best entry of a procedure counts.
+
+Postings are numpy arrays, so a query touches only the entries that share a term
+with it; typos are mapped to the nearest index syllable with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from trolyao.kb.repository import IndexRow
+from trolyao.kb.search.text import NOT_TYPOS, Token, content_tokens, terms_of
+
+NAME_WEIGHT = 1.0
+ALIAS_WEIGHT = 0.96
+CORRECTED_PENALTY = 0.7
+ACCENT_MISMATCH_PENALTY = 0.25  # "vàng" typed, only "vắng" indexed: most likely another word
+UNKNOWN_TOKEN_WEIGHT = 0.6
+BETA2 = 1.5  # > 1 favours recall of the entry (the entry said in full) over the query's
+GENERIC_DOCS = 3
+GENERIC_RECALL = 0.75
+DOC_PRECISION_SHARE = 0.25  # part of the score from the query's coverage by the whole record
+_CODE_RE = re.compile(r"(?<![\d.])([1-9]\.\d{6})(?![\d.])")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked procedure."""
+
+    procedure_id: int
+    code: str | None
+    key: str
+    name: str
+    field: str
+    score: float
+
+
+@dataclass
+class SearchResult:
+    """Ranked procedures for one query.
+
+    Attributes:
+        hits: the best candidates, best first, whatever their score.
+        matched: whether the best candidate reaches the threshold.
+        ambiguous: whether the second is too close to the first to pick one.
+    """
+
+    hits: list[SearchHit]
+    matched: bool
+    ambiguous: bool
+    terms: list[str] = field(default_factory=list)
+
+    def good_hits(self, threshold: float) -> list[SearchHit]:
+        """Return the hits at or above ``threshold``."""
+        return [hit for hit in self.hits if hit.score >= threshold]
+
+
+@lru_cache(maxsize=200_000)
+def _entry_of(text: str) -> tuple[tuple[str, ...], tuple[Token, ...]]:
+    """Terms and accented words of a name or alias.
+
+    Cached, so that rebuilding the index after an edit re-reads only the new text.
+    """
+    tokens = content_tokens(text, query=False)
+    terms = tuple(dict.fromkeys(terms_of([t[0] if t else None for t in tokens])))
+    return terms, tuple(dict.fromkeys(t for t in tokens if t))
+
+
+class SearchIndex:
+    """An immutable index of procedures, built from :class:`IndexRow` objects."""
+
+    def __init__(self, rows: Iterable[IndexRow]) -> None:
+        self.rows: list[IndexRow] = list(rows)
+        self._by_code = {row.code: i for i, row in enumerate(self.rows) if row.code}
+        self._accents: dict[str, set[str | None]] = {}
+        term_ids: dict[str, int] = {}
+        pair_entry: list[int] = []
+        pair_term: list[int] = []
+        entry_doc: list[int] = []
+        entry_weight: list[float] = []
+        for doc, row in enumerate(self.rows):
+            texts = [(row.name, NAME_WEIGHT)] + [(alias, ALIAS_WEIGHT) for alias in row.aliases]
+            for text, weight in texts:
+                terms, words = _entry_of(text)
+                if not terms:
+                    continue
+                entry = len(entry_doc)
+                entry_doc.append(doc)
+                entry_weight.append(weight)
+                for term in terms:
+                    pair_entry.append(entry)
+                    pair_term.append(term_ids.setdefault(term, len(term_ids)))
+                for folded, accents in words:
+                    self._accents.setdefault(folded, set()).add(accents)
+
+        n_terms = len(term_ids)
+        entries = np.asarray(pair_entry, dtype=np.int64)
+        terms_arr = np.asarray(pair_term, dtype=np.int64)
+        self._entry_doc = np.asarray(entry_doc, dtype=np.int64)
+        self._entry_weight = np.asarray(entry_weight)
+        docs = self._entry_doc[entries] if len(entries) else entries
+        # document frequency: distinct (term, doc) pairs per term
+        doc_pairs = np.sort(terms_arr * max(len(self.rows), 1) + docs)
+        if len(doc_pairs):
+            doc_pairs = doc_pairs[np.concatenate(([True], doc_pairs[1:] != doc_pairs[:-1]))]
+        doc_pair_term = doc_pairs // max(len(self.rows), 1)
+        doc_pair_doc = doc_pairs % max(len(self.rows), 1)
+        df = np.bincount(doc_pair_term, minlength=n_terms)
+        n_docs = max(len(self.rows), 1)
+        idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+        self.idf = dict(zip(term_ids, idf.tolist(), strict=False))
+        self._term_ids = term_ids
+        self._entry_total = np.bincount(entries, weights=idf[terms_arr], minlength=len(entry_doc))
+        # postings in CSR form: the entries (and documents) of term t lie in [ptr[t], ptr[t+1])
+        order = np.argsort(terms_arr, kind="stable")
+        self._post_entries = entries[order]
+        self._post_ptr = np.searchsorted(terms_arr[order], np.arange(n_terms + 1))
+        self._doc_post = doc_pair_doc  # already sorted by term, since pairs were sorted
+        self._doc_ptr = np.searchsorted(doc_pair_term, np.arange(n_terms + 1))
+        self.vocabulary = sorted(t for t in term_ids if "_" not in t)
+        self._joined = {t.replace("_", ""): t for t in term_ids if "_" in t}
+
+    def _postings(self, term: str) -> np.ndarray:
+        t = self._term_ids[term]
+        return self._post_entries[self._post_ptr[t] : self._post_ptr[t + 1]]
+
+    def _doc_postings(self, term: str) -> np.ndarray:
+        t = self._term_ids[term]
+        return self._doc_post[self._doc_ptr[t] : self._doc_ptr[t + 1]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _correct(self, token: str) -> tuple[list[str], bool]:
+        """Map an unknown token to index syllables: a joined pair, or the nearest typo."""
+        if token in self.idf or token in NOT_TYPOS or token.isdigit():
+            return [token], False
+        joined = self._joined.get(token)
+        if joined:
+            return joined.split("_"), True
+        if len(token) >= 4 and self.vocabulary:
+            max_distance = 1 if len(token) < 7 else 2
+            match = process.extractOne(
+                token, self.vocabulary, scorer=OSA.distance, score_cutoff=max_distance
+            )
+            if match is not None:
+                return [match[0]], True
+        return [token], False
+
+    def query_terms(self, text: str) -> dict[str, float]:
+        """Return the weighted terms of a query, typos corrected.
+
+        Unknown words get a negative weight: they count against coverage only.
+        """
+        words: list[str | None] = []
+        penalties: dict[str, float] = {}
+        for token in content_tokens(text, query=True):
+            if token is None:
+                words.append(None)
+                continue
+            folded, accents = token
+            fixed, was_fixed = self._correct(folded)
+            words.extend(fixed)
+            if was_fixed:
+                for word in fixed:
+                    penalties[word] = min(penalties.get(word, 1.0), CORRECTED_PENALTY)
+            elif accents is not None:
+                indexed = self._accents.get(folded)
+                if indexed and None not in indexed and accents not in indexed:
+                    penalties[folded] = min(penalties.get(folded, 1.0), ACCENT_MISMATCH_PENALTY)
+        weights: dict[str, float] = {}
+        for term in terms_of(words):
+            idf = self.idf.get(term)
+            if idf is None:
+                if "_" not in term:
+                    weights[term] = -UNKNOWN_TOKEN_WEIGHT
+                continue
+            weights[term] = idf * min(penalties.get(part, 1.0) for part in term.split("_"))
+        return weights
+
+    def search(
+        self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06, threshold: float = 0.42
+    ) -> SearchResult:
+        """Rank procedures for ``text``; see the module docstring for the score."""
+        limit = max(1, min(limit, 50))
+        code_match = _CODE_RE.search(text)
+        if code_match and code_match.group(1) in self._by_code:
+            doc = self._by_code[code_match.group(1)]
+            return SearchResult([self._hit(doc, 1.0)], True, False, [code_match.group(1)])
+
+        weights = self.query_terms(text)
+        known = {t: w for t, w in weights.items() if w > 0}
+        if not known or not len(self._entry_doc):
+            return SearchResult([], False, False, sorted(weights))
+        query_total = sum(known.values()) + sum(-w for w in weights.values() if w < 0)
+        matched = np.zeros(len(self._entry_doc))
+        doc_matched = np.zeros(len(self.rows))
+        for term, weight in known.items():
+            # the entry holds the term at full IDF; a corrected query term counts less
+            matched[self._postings(term)] += weight
+            doc_matched[self._doc_postings(term)] += weight
+        entries = np.flatnonzero(matched)
+        recall = matched[entries] / self._entry_total[entries]
+        precision = matched[entries] / query_total
+        f_score = (1 + BETA2) * precision * recall / (BETA2 * precision + recall)
+        scores = np.minimum(f_score * self._entry_weight[entries], 1.0)
+        doc_scores = np.zeros(len(self.rows))
+        np.maximum.at(doc_scores, self._entry_doc[entries], scores)
+        doc_recall = np.zeros(len(self.rows))
+        np.maximum.at(doc_recall, self._entry_doc[entries], recall)
+        # Evidence spread over several names and aliases of one record also counts.
+        doc_scores *= (1 - DOC_PRECISION_SHARE) + DOC_PRECISION_SHARE * (doc_matched / query_total)
+
+        candidates = np.flatnonzero(doc_scores)
+        take = min(limit, len(candidates))
+        top = candidates[np.argpartition(-doc_scores[candidates], take - 1)[:take]]
+        order = sorted(top.tolist(), key=lambda d: (-doc_scores[d], self.rows[d].name))
+        hits = [self._hit(d, float(doc_scores[d])) for d in order]
+        best = hits[0].score
+        # Generic ("đăng ký", "xe"): several records hold every query term, none says it in full.
+        covering = int(np.count_nonzero(doc_matched >= 0.999 * sum(known.values())))
+        generic = covering >= GENERIC_DOCS and doc_recall[order[0]] < GENERIC_RECALL
+        ambiguous = (len(hits) > 1 and best - hits[1].score < ambiguity_margin) or generic
+        return SearchResult(hits, best >= threshold, ambiguous, sorted(known))
+
+    def _hit(self, doc: int, score: float) -> SearchHit:
+        row = self.rows[doc]
+        return SearchHit(
+            row.id, row.code, row.code or row.slug, row.name, row.field, round(score, 4)
+        )

@@ -1,0 +1,104 @@
+"""The seed knowledge base: the catalog's procedures and a few demo dossiers.
+
+Seeding is idempotent and never overwrites what admins changed: a procedure whose
+code or local key is already present is left alone unless ``overwrite`` is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trolyao.errors import InvalidRecord
+from trolyao.kb.models import Dossier, Procedure
+from trolyao.kb.records import ProcedureRecord, apply_record, slugify
+from trolyao.kb.repository import find_procedure_id, get_procedure
+
+
+@dataclass
+class SeedReport:
+    """What a seed run did."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dossiers_inserted: int = 0
+
+
+def load_seed_records() -> list[ProcedureRecord]:
+    """Read and validate the project's seed file ``trolyao/data/procedures.json``."""
+    raw = resources.files("trolyao.kb.data").joinpath("procedures.json").read_text("utf-8")
+    return [parse_record(item) for item in json.loads(raw)]
+
+
+def parse_record(data: Any) -> ProcedureRecord:
+    """Validate one record; raise :class:`InvalidRecord` naming each faulty field."""
+    try:
+        return ProcedureRecord.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        raise InvalidRecord("Bản ghi thủ tục không hợp lệ.", errors) from exc
+
+
+def seed_procedures(
+    session: Session, records: list[ProcedureRecord], *, overwrite: bool = False
+) -> SeedReport:
+    """Insert the procedures that are missing; with ``overwrite``, also replace the others."""
+    report = SeedReport()
+    for record in records:
+        key = record.ma_thu_tuc or record.ma_noi_bo or slugify(record.ten_thu_tuc)
+        if find_procedure_id(session, key) is None:
+            session.add(apply_record(Procedure(), record))
+            report.inserted += 1
+        elif overwrite:
+            apply_record(get_procedure(session, key, published_only=False), record)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    session.flush()
+    return report
+
+
+def seed_demo_dossiers(session: Session) -> int:
+    """Insert the demo dossiers that are missing; return how many were inserted."""
+    raw = resources.files("trolyao.kb.data").joinpath("dossiers.json").read_text("utf-8")
+    existing = set(session.scalars(select(Dossier.receipt_code)))
+    inserted = 0
+    for item in json.loads(raw):
+        if item["ma_ho_so"] in existing:
+            continue
+        session.add(
+            Dossier(
+                receipt_code=item["ma_ho_so"],
+                procedure_id=find_procedure_id(session, item["ma_thu_tuc"]),
+                status=item["trang_thai"],
+                agency=item["co_quan"],
+                received_at=dt.datetime.fromisoformat(item["ngay_tiep_nhan"]),
+                due_at=_optional_time(item.get("han_xu_ly")),
+                completed_at=_optional_time(item.get("ngay_hoan_thanh")),
+            )
+        )
+        inserted += 1
+    session.flush()
+    return inserted
+
+
+def seed_all(session: Session, *, overwrite: bool = False) -> SeedReport:
+    """Seed the catalog's procedures and the demo dossiers."""
+    report = seed_procedures(session, load_seed_records(), overwrite=overwrite)
+    report.dossiers_inserted = seed_demo_dossiers(session)
+    return report
+
+
+def _optional_time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None

@@ -1,0 +1,360 @@
+"""Import and export of the knowledge base: JSON (records), CSV and Excel (.xlsx) with the
+national database's column names.
+
+Import reads the file twice, streaming: first every row is validated and every error is
+reported (row, column, message); nothing is written unless the whole file is clean (and
+never on a dry run). Then each record is upserted by its code: an unchanged record is left
+alone (no new version), a changed one becomes a new version. Importing the same file
+twice changes nothing the second time.
+
+Spreadsheet cells: a list of short texts is one item per line; nested lists (channels with
+their times and fees, documents, legal bases) are JSON in their cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from trolyao.audit import audit
+from trolyao.errors import InvalidRecord
+from trolyao.kb.admin import create_known_new, editable, locate, update_known
+from trolyao.kb.models import Procedure, ProcedureVersion, SubmissionChannel
+from trolyao.kb.records import slugify, to_record
+from trolyao.kb.repository import get_procedure
+from trolyao.kb.spreadsheet import (
+    HEADERS,
+    ImportFileError,
+    detect_format,
+    field_header,
+    read_rows,
+    record_to_row,
+)
+from trolyao.kb.validation import EditableRecord, record_json, validate
+
+MAX_ROWS = 100_000
+
+
+BATCH = 500
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors[:1000],
+            "error_count": len(self.errors),
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+Progress = Callable[[str, int], None]
+
+
+def import_file(
+    engine: Engine,
+    path: Path,
+    *,
+    user: str,
+    kind: str | None = None,
+    dry_run: bool = False,
+    status: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate the whole file, then (unless a dry run or any error) upsert every record."""
+    started = time.perf_counter()
+    kind = detect_format(path, kind)
+    report = ImportReport(dry_run=dry_run)
+    seen: dict[str, int] = {}
+    with Session(engine) as session:
+        known = _latest_records(session)
+    for number, data, errors in read_rows(path, kind):
+        report.rows += 1
+        if report.rows > MAX_ROWS:
+            raise ImportFileError(f"Tối đa {MAX_ROWS} dòng mỗi lần nhập.")
+        if status and "status" not in data:
+            data["status"] = status
+        data.setdefault("status", "published")
+        report.errors += [{"row": number, **e} for e in errors]
+        if errors:
+            continue
+        try:
+            record = validate(data)
+        except InvalidRecord as exc:
+            report.errors += [
+                {
+                    "row": number,
+                    "field": field_header(e["field"]) if kind != "json" else e["field"],
+                    "message": e["message"],
+                }
+                for e in exc.errors
+            ]
+            continue
+        key = record.key()
+        previous = known.get(key)
+        code = previous.record.get("ma_thu_tuc") if previous is not None else None
+        if code and record.ma_thu_tuc != code:
+            report.errors.append(
+                {"row": number, "field": "ma_thu_tuc", "message": f"Phải giữ mã '{code}'."}
+            )
+        if key in seen:
+            report.errors.append(
+                {"row": number, "field": "ma_thu_tuc", "message": f"Trùng với dòng {seen[key]}."}
+            )
+        seen[key] = number
+        if progress and report.rows % BATCH == 0:
+            progress("validate", report.rows)
+    if progress:
+        progress("validate", report.rows)
+    if report.errors or dry_run:
+        report.seconds = time.perf_counter() - started
+        return report
+    done = 0
+    session = Session(engine)
+    try:
+        session.begin()
+        taken = {k.slug for k in known.values()} | set(known)
+        pending: list[tuple[int, Known, EditableRecord]] = []
+        for _number, data, _errors in read_rows(path, kind):
+            if status and "status" not in data:
+                data["status"] = status
+            data.setdefault("status", "published")
+            record = validate(data)
+            stored = record_json(record)
+            previous = known.get(record.key())
+            if previous is not None and _same(previous, stored, record.status):
+                report.unchanged += 1
+            elif previous is None:
+                slug = record.ma_noi_bo or slugify(record.ten_thu_tuc)
+                base, n = slug, 1
+                while slug in taken:
+                    n += 1
+                    slug = f"{base[:190]}-{n}"
+                taken.add(slug)
+                create_known_new(session, record, slug, user=user, action="import")
+                report.created += 1
+            else:
+                pending.append((_number, previous, record))
+                report.updated += 1
+            done += 1
+            if done % BATCH == 0:
+                failed = _write_updates(session, pending, user)
+                pending = []
+                if failed:
+                    session.rollback()
+                    report.errors += failed
+                    report.seconds = time.perf_counter() - started
+                    return report
+                session.commit()
+                session.begin()
+                if progress:
+                    progress("write", done)
+        failed = _write_updates(session, pending, user)
+        if failed:
+            session.rollback()
+            report.errors += failed
+            report.seconds = time.perf_counter() - started
+            return report
+        audit(
+            session,
+            user,
+            "import_file",
+            path.name[:200],
+            None,
+            {
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
+        session.commit()
+        report.written = True
+    finally:
+        session.close()
+    if progress:
+        progress("write", done)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass(frozen=True)
+class Known:
+    """A procedure as it stands before an import: its latest record, status and version."""
+
+    slug: str
+    record: dict[str, Any]
+    status: str
+    version: int
+    versioned: bool  # False: only the live (seeded) row, no version rows yet
+
+
+def _same(previous: Known, stored: dict[str, Any], status: str) -> bool:
+    comparable = {**stored, "ma_noi_bo": previous.record.get("ma_noi_bo")}
+    return previous.record == comparable and previous.status == status
+
+
+def _latest_records(session: Session) -> dict[str, Known]:
+    """Every procedure's latest record and status, by code and by local key."""
+    out: dict[str, Known] = {}
+    latest = (
+        select(ProcedureVersion.procedure_key, func.max(ProcedureVersion.version).label("v"))
+        .group_by(ProcedureVersion.procedure_key)
+        .subquery()
+    )
+    versioned: set[str] = set()
+    for row in session.scalars(
+        select(ProcedureVersion).join(
+            latest,
+            (ProcedureVersion.procedure_key == latest.c.procedure_key)
+            & (ProcedureVersion.version == latest.c.v),
+        )
+    ):
+        versioned.add(row.procedure_key)
+        value = Known(row.procedure_key, dict(row.record), row.status, row.version, True)
+        out[row.procedure_key] = value
+        if row.code:
+            out[row.code] = value
+    for slug in session.scalars(select(Procedure.slug)):
+        if slug in versioned:
+            continue
+        live = get_procedure(session, slug, published_only=False)
+        value = Known(slug, record_json(to_record(live)), live.status, live.version, False)
+        out[slug] = value
+        if live.code:
+            out[live.code] = value
+    return out
+
+
+def _write_updates(
+    session: Session, pending: list[tuple[int, Known, EditableRecord]], user: str
+) -> list[dict[str, Any]]:
+    """Write a batch of changed records: one query for their live rows, then batched
+    inserts. Returns the errors of records that cannot be applied (a changed code)."""
+    if not pending:
+        return []
+    slugs = [known.slug for _n, known, _r in pending]
+    lives = {
+        p.slug: p
+        for p in session.scalars(
+            select(Procedure)
+            .where(Procedure.slug.in_(slugs))
+            .options(
+                selectinload(Procedure.channels).selectinload(SubmissionChannel.fees),
+                selectinload(Procedure.documents),
+                selectinload(Procedure.legal_bases),
+            )
+        )
+    }
+    errors: list[dict[str, Any]] = []
+    for number, known, record in pending:
+        live = lives.get(known.slug)
+        code = live.code if live is not None else known.record.get("ma_thu_tuc")
+        if code and record.ma_thu_tuc != code:
+            errors.append(
+                {"row": number, "field": "ma_thu_tuc", "message": f"Phải giữ mã '{code}'."}
+            )
+            continue
+        update_known(
+            session,
+            slug=known.slug,
+            live=live,
+            edit=record,
+            latest_version=known.version,
+            baseline=None if known.versioned else known.record,
+            previous=known.record,
+            user=user,
+            action="import",
+        )
+    return errors
+
+
+def export_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every procedure's latest record with its status, by field and name."""
+    keys = set(session.scalars(select(Procedure.slug))) | set(
+        session.scalars(select(ProcedureVersion.procedure_key).distinct())
+    )
+    rows = []
+    for key in keys:
+        current = locate(session, key)
+        if current is None:
+            continue
+        record = editable(session, key)
+        rows.append(record)
+    rows.sort(
+        key=lambda r: (
+            str(r.get("linh_vuc") or ""),
+            str(r.get("ten_thu_tuc") or ""),
+            str(r.get("ma_noi_bo")),
+        )
+    )
+    for record in rows:
+        yield {
+            k: v
+            for k, v in record.items()
+            if k
+            not in (
+                "version",
+                "ghi_chu_thay_doi",
+                "cap_nhat_luc",
+                "cap_nhat_boi",
+                "phien_ban_dang_ap_dung",
+            )
+        }
+
+
+def export_file(engine: Engine, path: Path, kind: str | None = None) -> int:
+    """Write the whole knowledge base to ``path``; return how many records."""
+    kind = detect_format(path, kind)
+    with Session(engine) as session:
+        records = list(export_records(session))
+    if kind == "json":
+        path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    elif kind == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADERS)
+            for record in records:
+                writer.writerow(record_to_row(record))
+    else:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Thủ tục hành chính")
+        sheet.append(HEADERS)
+        for record in records:
+            cells = []
+            for value in record_to_row(record):
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text, never a formula
+                cells.append(cell)
+            sheet.append(cells)
+        book.save(path)
+    return len(records)

@@ -1,0 +1,222 @@
+"""``trolyao run``: train when needed, start every process, stop them all on Ctrl-C.
+
+Processes: the Rasa engine (engine env, 127.0.0.1:5005), the action server (app env,
+127.0.0.1:5055), the HTTP API (127.0.0.1:8000) and the worker (data deletion).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from trolyao.runtime.engine import engine_command, engine_env, ensure_model, model_path
+from trolyao.runtime.rasa_config import write_endpoints
+from trolyao.settings import PROJECT_ROOT, Settings
+
+APP_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Process:
+    """One supervised child process."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    ready: Callable[[], bool] | None = None
+    popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it in its own process group, its output prefixed with its name."""
+        self.popen = subprocess.Popen(
+            self.argv,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.popen is not None and self.popen.stdout is not None
+        for raw in self.popen.stdout:
+            line = raw.decode("utf-8", "replace").rstrip()
+            if line:
+                print(f"[{self.name}] {line}", flush=True)
+
+    def alive(self) -> bool:
+        """Whether it still runs."""
+        return self.popen is not None and self.popen.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM its group, then SIGKILL after ``timeout``."""
+        if not self.alive():
+            return
+        assert self.popen is not None
+        try:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+        except ProcessLookupError:
+            pass
+
+
+def action_server_argv(port: int) -> list[str]:
+    """The command that serves our actions (app env) on ``port``; set SANIC_HOST=127.0.0.1."""
+    return [
+        sys.executable,
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(port),
+        "--quiet",
+    ]
+
+
+def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            response = httpx.get(url, params=params, timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    return check
+
+
+def _rasa_model_loaded(settings: Settings) -> Callable[[], bool]:
+    def check() -> bool:
+        params = {"token": settings.rasa_auth_token} if settings.rasa_auth_token else None
+        try:
+            response = httpx.get(f"{settings.rasa_url}/status", params=params, timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200 and bool(response.json().get("model_id"))
+
+    return check
+
+
+def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
+    """The processes of the whole assistant, in start order."""
+    rasa_port = settings.rasa_url.rsplit(":", 1)[-1].strip("/")
+    action_port = settings.action_server_url.rsplit(":", 1)[-1].strip("/")
+    rasa_argv = [
+        *engine_command(),
+        "run",
+        "--model",
+        str(model_path()),
+        "--endpoints",
+        str(endpoints_file),
+        "--credentials",
+        "credentials.yml",
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        rasa_port,
+    ]
+    if settings.rasa_auth_token:
+        rasa_argv += ["--auth-token", settings.rasa_auth_token]
+    actions_env = {**os.environ, "SANIC_HOST": "127.0.0.1"}
+    return [
+        Process(
+            "actions",
+            action_server_argv(int(action_port)),
+            actions_env,
+            _http_ok(f"{settings.action_server_url}/health"),
+        ),
+        Process("rasa", rasa_argv, engine_env(), _rasa_model_loaded(settings)),
+        Process(
+            "api",
+            [
+                str(APP_BIN / "trolyao"),
+                "api",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+            ],
+            dict(os.environ),
+            _http_ok(f"http://{settings.api_host}:{settings.api_port}/healthz"),
+        ),
+        Process("worker", [str(APP_BIN / "trolyao"), "worker"], dict(os.environ)),
+        *(
+            [Process("telegram", [str(APP_BIN / "trolyao"), "telegram"], dict(os.environ))]
+            if settings.telegram_bot_token and settings.telegram_mode == "polling"
+            else []
+        ),
+    ]
+
+
+def run(settings: Settings, *, ready_timeout: float = 180.0) -> int:
+    """Bring up the whole assistant; return when a process dies or on Ctrl-C."""
+    ensure_model()
+    endpoints_file = write_endpoints(settings, PROJECT_ROOT / "var" / "endpoints.yml")
+    processes = build_processes(settings, endpoints_file)
+    stopping = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        for process in processes:
+            process.start()
+        started = time.monotonic()
+        pending = [p for p in processes if p.ready]
+        while pending and not stopping.is_set():
+            if time.monotonic() - started > ready_timeout:
+                print("» Timed out waiting for: " + ", ".join(p.name for p in pending))
+                return 1
+            if any(not p.alive() for p in processes):
+                break
+            pending = [p for p in pending if not (p.ready and p.ready())]
+            time.sleep(0.5)
+        if not stopping.is_set() and all(p.alive() for p in processes):
+            _print_banner(settings, time.monotonic() - started)
+        while not stopping.is_set():
+            dead = [p for p in processes if not p.alive()]
+            if dead:
+                print(f"» {dead[0].name} stopped unexpectedly; stopping everything.", flush=True)
+                return 1
+            stopping.wait(1.0)
+        return 0
+    finally:
+        print("» Stopping…", flush=True)
+        for process in reversed(processes):
+            process.stop()
+        print("» Stopped.", flush=True)
+
+
+def _print_banner(settings: Settings, seconds: float) -> None:
+    api = f"http://{settings.api_host}:{settings.api_port}"
+    print(
+        f"\n» The assistant is ready ({seconds:.0f} s).\n"
+        f"  Rasa engine     {settings.rasa_url}  (HTTP API"
+        f"{', token required' if settings.rasa_auth_token else ''})\n"
+        f"  Action server   {settings.action_server_url}\n"
+        f"  API             {api}   docs {api}/docs   readiness {api}/readyz\n"
+        f"  Web chat demo   {api}/\n"
+        f"  Dashboard       {api}/dashboard   knowledge base {api}/admin\n"
+        f"                  (account: .venv/bin/trolyao users create --username U --role admin)\n"
+        f"  Database        {settings.database_url}\n"
+        f"  Try: curl -s -XPOST {api}/api/chat/messages -H 'Content-Type: application/json' "
+        f'-d \'{{"session_id": "demo-session", "text": "lam ho chieu can giay to gi"}}\'\n'
+        f"  Ctrl-C stops everything.\n",
+        flush=True,
+    )
