@@ -43,13 +43,11 @@ def _cmd_kb_seed(args: argparse.Namespace) -> int:
 
 def _search_json(text: str, limit: int) -> list[dict[str, object]]:
     from trolyao.kb.search import search_procedures
-    from trolyao.settings import get_settings
 
     result = search_procedures(text, limit)
-    return [
-        {"code": hit.code, "name": hit.name, "score": hit.score}
-        for hit in result.good_hits(get_settings().search_threshold)
-    ]
+    # Always the best candidates, best first, with their scores, even when none is a
+    # confident match: the score says how confident.
+    return [{"code": hit.code, "name": hit.name, "score": hit.score} for hit in result.hits]
 
 
 def _cmd_kb_import(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ from api.deps import SearchDep, SessionDep
 from trolyao.kb.records import PublicProcedure, to_record
 from trolyao.kb.repository import get_procedure
 from trolyao.kb.search import SearchHit
-from trolyao.settings import get_settings
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
 
@@ -31,7 +30,10 @@ class ProcedureHit(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    """Search results: ``items`` are good matches; ``suggestions`` weaker ones when none is."""
+    """Search results: ``items`` are the best candidates, best first, with their scores,
+    whatever they are; ``matched`` says whether the best is a confident match and
+    ``ambiguous`` whether the top ones are too close to pick one. ``suggestions`` repeats
+    the nearest three when nothing matched (kept for older clients)."""
 
     items: list[ProcedureHit]
     matched: bool
@@ -46,13 +48,12 @@ def search(
     q: Annotated[str, Query(description="Câu hỏi của người dân, có hoặc không dấu")] = "",
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> SearchResponse:
-    """Rank procedures for a citizen's message; below the threshold, report no good match."""
+    """Rank procedures for a citizen's message: the ``limit`` best, always, with the flags
+    that say how confident the ranking is."""
     result = search.search(q, limit, session=session)
-    threshold = get_settings().search_threshold
-    good = result.good_hits(threshold)
-    weak = [] if good else result.hits[:3]
+    weak = [] if result.matched else result.hits[:3]
     return SearchResponse(
-        items=[ProcedureHit.of(h) for h in good],
+        items=[ProcedureHit.of(h) for h in result.hits],
         matched=result.matched,
         ambiguous=result.ambiguous,
         suggestions=[ProcedureHit.of(h) for h in weak],

@@ -69,6 +69,9 @@ class Procedure(Base):
     decision_no: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(500))
     aliases: Mapped[list[str]] = mapped_column(default=list)
+    # The situations in which citizens need it ("vừa sinh con", "bị mất căn cước"); search
+    # reads them with the name and the aliases.
+    situations: Mapped[list[str]] = mapped_column(default=list)
     field: Mapped[str] = mapped_column(String(200))
     procedure_type: Mapped[str | None] = mapped_column(String(200))
     levels: Mapped[list[str]] = mapped_column(default=list)

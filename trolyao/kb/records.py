@@ -155,6 +155,9 @@ class ProcedureRecord(_Record):
     so_quyet_dinh_cong_bo: Short | None = None
     ten_thu_tuc: Short
     ten_goi_khac: list[Short] = Field(default_factory=list, max_length=100)
+    # This project's own field: the situations in which a citizen needs the procedure, in
+    # citizens' words ("vừa sinh con", "người thân qua đời", "bị mất căn cước").
+    tinh_huong: list[Short] = Field(default_factory=list, max_length=100)
     linh_vuc: Short
     loai_thu_tuc: Short | None = None
     cap_thuc_hien: list[Literal["trung_uong", "tinh", "huyen", "xa", "co_quan_khac"]] = Field(
@@ -177,7 +180,7 @@ class ProcedureRecord(_Record):
     hieu_luc: Validity = Field(default_factory=Validity)
     nguon: Source = Field(default_factory=Source)
 
-    @field_validator("ten_goi_khac")
+    @field_validator("ten_goi_khac", "tinh_huong")
     @classmethod
     def _unique_aliases(cls, aliases: list[str]) -> list[str]:
         seen: set[str] = set()
@@ -215,6 +218,7 @@ def apply_record(procedure: Procedure, record: ProcedureRecord) -> Procedure:
     procedure.decision_no = record.so_quyet_dinh_cong_bo
     procedure.name = record.ten_thu_tuc
     procedure.aliases = list(record.ten_goi_khac)
+    procedure.situations = list(record.tinh_huong)
     procedure.field = record.linh_vuc
     procedure.procedure_type = record.loai_thu_tuc
     procedure.levels = list(record.cap_thuc_hien)
@@ -296,6 +300,7 @@ def to_record(procedure: Procedure) -> PublicProcedure:
         so_quyet_dinh_cong_bo=procedure.decision_no,
         ten_thu_tuc=procedure.name,
         ten_goi_khac=list(procedure.aliases),
+        tinh_huong=list(procedure.situations or []),
         linh_vuc=procedure.field,
         loai_thu_tuc=procedure.procedure_type,
         cap_thuc_hien=list(procedure.levels),  # type: ignore[arg-type]

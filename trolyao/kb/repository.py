@@ -25,6 +25,7 @@ class IndexRow:
     slug: str
     name: str
     aliases: list[str]
+    situations: list[str]
     field: str
 
 
@@ -83,10 +84,19 @@ def index_rows(session: Session, today: dt.date | None = None) -> list[IndexRow]
         Procedure.slug,
         Procedure.name,
         Procedure.aliases,
+        Procedure.situations,
         Procedure.field,
     ).where(in_force(today))
     return [
-        IndexRow(id=r.id, code=r.code, slug=r.slug, name=r.name, aliases=r.aliases, field=r.field)
+        IndexRow(
+            id=r.id,
+            code=r.code,
+            slug=r.slug,
+            name=r.name,
+            aliases=r.aliases,
+            situations=r.situations or [],
+            field=r.field,
+        )
         for r in session.execute(stmt)
     ]
 

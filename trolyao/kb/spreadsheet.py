@@ -28,6 +28,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("Số quyết định công bố", "so_quyet_dinh_cong_bo", "text"),
     ("Tên thủ tục", "ten_thu_tuc", "text"),
     ("Tên gọi khác", "ten_goi_khac", "lines"),
+    ("Tình huống cần đến thủ tục", "tinh_huong", "lines"),
     ("Lĩnh vực", "linh_vuc", "text"),
     ("Loại thủ tục", "loai_thu_tuc", "text"),
     ("Cấp thực hiện", "cap_thuc_hien", "lines"),

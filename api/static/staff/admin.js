@@ -69,6 +69,7 @@ const FORM = [
   { key: "so_quyet_dinh_cong_bo", label: "Số quyết định công bố", type: "text", max: 500 },
   { key: "ten_thu_tuc", label: "Tên thủ tục", type: "text", required: true, max: 500 },
   { key: "ten_goi_khac", label: "Tên gọi khác (mỗi dòng một tên)", type: "lines" },
+  { key: "tinh_huong", label: "Tình huống người dân cần đến thủ tục (mỗi dòng một tình huống, lời của người dân: “vừa sinh con”, “bị mất căn cước”)", type: "lines" },
   { key: "linh_vuc", label: "Lĩnh vực", type: "text", required: true, max: 500 },
   { key: "loai_thu_tuc", label: "Loại thủ tục", type: "text", max: 500 },
   { key: "cap_thuc_hien", label: "Cấp thực hiện", type: "checks", options: opt({ trung_uong: "Trung ương", tinh: "Tỉnh", huyen: "Huyện", xa: "Xã", co_quan_khac: "Cơ quan khác" }) },

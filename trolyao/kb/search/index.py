@@ -1,6 +1,7 @@
-"""An in-memory inverted index over procedure names and aliases, scored by coverage.
+"""An in-memory inverted index over procedure names, aliases and situations, scored by
+coverage.
 
-Each procedure contributes one *entry* per name and alias. A term's weight is its
+Each procedure contributes one *entry* per name, alias and situation. A term's weight is its
 inverse document frequency. For a query, an entry's score combines how much of the
 query the entry explains and how much of the entry the query mentions (an F-measure
 over IDF weights), so a short alias said in full ("làm sổ đỏ") beats a long name that
@@ -22,13 +23,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from trolyao.kb.repository import IndexRow
+from trolyao.kb.search.cues import cue_terms
 from trolyao.kb.search.text import NOT_TYPOS, Token, content_tokens, terms_of
 
 NAME_WEIGHT = 1.0
 ALIAS_WEIGHT = 0.96
+SITUATION_WEIGHT = 0.92  # a situation ("vừa sinh con") says why, not what: a little less
 CORRECTED_PENALTY = 0.7
 ACCENT_MISMATCH_PENALTY = 0.25  # "vàng" typed, only "vắng" indexed: most likely another word
 UNKNOWN_TOKEN_WEIGHT = 0.6
+CUE_WEIGHT = 1.2  # a term implied by a cue (search/cues.py), not typed
 BETA2 = 1.5  # > 1 favours recall of the entry (the entry said in full) over the query's
 GENERIC_DOCS = 3
 GENERIC_RECALL = 0.75
@@ -92,7 +96,11 @@ class SearchIndex:
         entry_doc: list[int] = []
         entry_weight: list[float] = []
         for doc, row in enumerate(self.rows):
-            texts = [(row.name, NAME_WEIGHT)] + [(alias, ALIAS_WEIGHT) for alias in row.aliases]
+            texts = (
+                [(row.name, NAME_WEIGHT)]
+                + [(alias, ALIAS_WEIGHT) for alias in row.aliases]
+                + [(situation, SITUATION_WEIGHT) for situation in row.situations]
+            )
             for text, weight in texts:
                 terms, words = _entry_of(text)
                 if not terms:
@@ -111,6 +119,10 @@ class SearchIndex:
         terms_arr = np.asarray(pair_term, dtype=np.int64)
         self._entry_doc = np.asarray(entry_doc, dtype=np.int64)
         self._entry_weight = np.asarray(entry_weight)
+        self._name_entry = np.full(len(self.rows), -1, dtype=np.int64)  # doc -> its name's entry
+        for entry, (doc, weight) in enumerate(zip(entry_doc, entry_weight, strict=True)):
+            if weight == NAME_WEIGHT and self._name_entry[doc] < 0:
+                self._name_entry[doc] = entry
         docs = self._entry_doc[entries] if len(entries) else entries
         # document frequency: distinct (term, doc) pairs per term
         doc_pairs = np.sort(terms_arr * max(len(self.rows), 1) + docs)
@@ -182,17 +194,22 @@ class SearchIndex:
                 if indexed and None not in indexed and accents not in indexed:
                     penalties[folded] = min(penalties.get(folded, 1.0), ACCENT_MISMATCH_PENALTY)
         weights: dict[str, float] = {}
+        for term in cue_terms(text):
+            idf = self.idf.get(term)
+            if idf is not None:
+                weights[term] = idf * CUE_WEIGHT
         for term in terms_of(words):
             idf = self.idf.get(term)
             if idf is None:
                 if "_" not in term:
                     weights[term] = -UNKNOWN_TOKEN_WEIGHT
                 continue
-            weights[term] = idf * min(penalties.get(part, 1.0) for part in term.split("_"))
+            weight = idf * min(penalties.get(part, 1.0) for part in term.split("_"))
+            weights[term] = max(weight, weights.get(term, 0.0))
         return weights
 
     def search(
-        self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06, threshold: float = 0.42
+        self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06, threshold: float = 0.35
     ) -> SearchResult:
         """Rank procedures for ``text``; see the module docstring for the score."""
         limit = max(1, min(limit, 50))
@@ -231,8 +248,16 @@ class SearchIndex:
         hits = [self._hit(d, float(doc_scores[d])) for d in order]
         best = hits[0].score
         # Generic ("đăng ký", "xe"): several records hold every query term, none says it in full.
-        covering = int(np.count_nonzero(doc_matched >= 0.999 * sum(known.values())))
+        wanted = 0.999 * sum(known.values())
+        covering = int(np.count_nonzero(doc_matched >= wanted))
         generic = covering >= GENERIC_DOCS and doc_recall[order[0]] < GENERIC_RECALL
+        # Or several official names hold every term and none is the query itself
+        # ("hộ kinh doanh", "giấy phép lái xe"): a family of procedures, not one.
+        names = self._name_entry[self._name_entry >= 0]
+        named = matched[names] >= wanted
+        if int(np.count_nonzero(named)) >= GENERIC_DOCS:
+            exact = matched[names][named] >= 0.999 * self._entry_total[names][named]
+            generic = generic or not bool(exact.any())
         ambiguous = (len(hits) > 1 and best - hits[1].score < ambiguity_margin) or generic
         return SearchResult(hits, best >= threshold, ambiguous, sorted(known))
 

@@ -21,7 +21,8 @@ nhung gi; bao gom; gom; mat bao lau; mat bao nhieu; mat may ngay; mat tien; mat 
 bao lau; bao nhieu ngay; may ngay; bao nhieu tien; bao nhieu; het bao nhieu;
 le phi; chi phi; phi; tien; thoi gian; thoi han; xu ly; giai quyet; nop o dau; nop;
 dieu kien; cac buoc; trinh tu; quy trinh; huong dan; truc tuyen; online; qua mang;
-dich vu cong; nhu the; tai sao; duoc khong; co duoc; co the; o nha; tai nha; hien nay; hien tai
+dich vu cong; nhu the; tai sao; duoc khong; co duoc; co the; o nha; tai nha; hien nay; hien tai;
+thi sao; the thi sao; vay thi sao
 """
 STOP_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     sorted(
@@ -39,7 +40,7 @@ STOPWORDS: frozenset[str] = frozenset(
     """
     a ah ak oi nhe nhi vay day thi la va hay hoac cua cho toi minh em anh chi ad admin bot
     co khong duoc phai muon se da roi hoi xin vui long giup voi nao gi o nhieu lau may ngay
-    tien lam den ve ra vao nay kia nhung cac mot it rat qua nua cung biet
+    tien lam den ve ra vao nay kia nhung cac mot it rat qua nua cung biet nguoi
     """.split()
 )
 # token -> the next tokens that make it a content word; with any other next token
