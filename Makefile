@@ -85,11 +85,17 @@ bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see doc
 	$(APP)/bin/trolyao bench summary --events 1000000
 	$(APP)/bin/trolyao bench import --rows 10000
 
-eval-search: install-app  ## Evaluate procedure search on the dev set
-	$(APP)/bin/trolyao eval search tests/data/search_dev.jsonl
+eval-search: install-app  ## Top-1 / top-3 / MRR of search on every evaluation file
+	@for file in tests/data/search_dev.jsonl tests/data/search_citizen_dev.jsonl; do \
+		echo "== $$file"; \
+		$(APP)/bin/trolyao eval search $$file || exit 1; \
+	done
 
-eval-nlu: train  ## Intent accuracy and macro-F1 per form on the held-out messages
-	$(ENGINE)/bin/python scripts/eval_nlu.py models/trolyao.tar.gz tests/data/nlu_heldout.jsonl
+eval-nlu: train  ## Intent accuracy and macro-F1 per form on every evaluation file
+	@for file in tests/data/nlu_heldout.jsonl tests/data/nlu_citizen_dev.jsonl; do \
+		echo "== $$file"; \
+		$(ENGINE)/bin/python scripts/eval_nlu.py models/trolyao.tar.gz $$file || exit 1; \
+	done
 
 clean:  ## Remove environments, models and local state
 	rm -rf $(APP) $(ENGINE) $(TOOLS) var models

@@ -3,11 +3,15 @@
 Before a message reaches Rasa, a log line or a table, ID numbers, phone numbers, e-mail
 addresses and bank account numbers become typed placeholders::
 
-    [CCCD]   12-digit citizen ID (căn cước công dân)
-    [CMND]   9-digit identity card (chứng minh nhân dân)
-    [SĐT]    mobile or landline phone number, 0…, +84…, 84…
-    [EMAIL]  e-mail address
-    [STK]    bank account number after "stk" / "số tài khoản"
+    [CCCD]   12-digit citizen ID (căn cước công dân), plain or in groups
+    [CMND]   9-digit identity card (chứng minh nhân dân), plain, grouped or dotted
+    [SĐT]    mobile or landline number: 0…, +84…, 84…, (0205) 3 812 456, glued to a label
+    [EMAIL]  e-mail address, any case
+    [STK]    bank account number after "stk" / "số tài khoản" / "tk" / a bank's name
+
+Numbers are read as runs of digit groups (spaces, dots, dashes between them); from each
+group the longest run that makes a personal number by its digits and its label is taken,
+so "0912 345 678 5 giờ" loses the phone and keeps "5 giờ".
 
 What citizens need answered is left alone: procedure codes (1.001193), dossier receipt
 codes (000.00.12.H37-251120-0001), money (200.000 đồng, 50k), dates, years, licence
@@ -36,60 +40,107 @@ _PROTECTED = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_ACCOUNT = re.compile(
-    r"""
-    (?P<label>\b(?:stk|số\s*tài\s*khoản|so\s*tai\s*khoan|số\s*tk|so\s*tk|tài\s*khoản\s*số
-             |tai\s*khoan\s*so|tk\s*ngân\s*hàng|tk\s*ngan\s*hang|account(?:\s*number)?)
-    \s*(?:là|la|:|số|so|-)?\s*(?:[a-z]{2,12}\s*[:\-]?\s*)?)   # optional bank name
-    (?P<number>\d(?:[\d\s.\-]{4,24}\d))
-    """,
-    re.IGNORECASE | re.VERBOSE,
+# A run of digit groups, with an optional country or area code in front: "+84 936 112 887",
+# "(0205) 3 812 456", "082.445.667", "8300 2051 23456", "sdt0978123456" (a label glued on).
+_RUN = re.compile(
+    r"(?<![\d+])(?P<prefix>\(\+?84\)[\s.\-]?|\+84[\s.\-]?|\(0\d{2,3}\)[\s.\-]?)?"
+    r"(?P<body>\d+(?:[\s.\-]\d+)*)"
 )
-# A phone number: 0 / 84 / +84 / (+84) then digit groups with single separators.
-_PHONE = re.compile(
-    r"""
-    (?<![\w+])
-    (?:\(\+?84\)|\+84|84|0)
-    [\s.\-]?
-    \d(?:[\s.\-]?\d){7,9}
-    (?!\w)
-    """,
-    re.VERBOSE,
+_GROUP = re.compile(r"\d+")
+MAX_DIGITS = 19
+# Labels read in the text just before a number (folded), and how far back they count.
+_BANK_LABEL = re.compile(
+    r"\b(?:stk|so tk|tk|tai khoan|account|ngan hang|agribank|vietcombank|vcb|bidv|"
+    r"techcombank|tcb|vietinbank|mbbank|mb bank|\bmb\b|acb|vpbank|tpbank|sacombank|shb|"
+    r"hdbank|ocb|vib|seabank|msb|lpbank|eximbank|kienlongbank|bac a bank|abbank|scb|"
+    r"pvcombank|baovietbank|namabank|ncb|vietbank|oceanbank|gpbank|momo|zalopay)\b"
 )
-_DIGIT_GROUPS = re.compile(r"(?<![\w.])\d(?:[\s.\-]?\d){8,13}(?![\w])")
+_PHONE_LABEL = re.compile(
+    r"(?:sdt|dt|so dien thoai|dien thoai|phone|tel|zalo|hotline|goi)\s*:?\s*$"
+)
+_ID_LABEL = re.compile(r"\b(?:cmnd|cmt|cmtnd|chung minh|cccd|can cuoc|cc)\b")
+CONTEXT_CHARS = 40
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-def _phone_kind(match: str) -> bool:
-    """Whether ``match`` is a Vietnamese phone number by its digits."""
-    digits = _digits(match)
-    if match.lstrip("(").startswith("+") or (digits.startswith("84") and not match.startswith("0")):
+def _classify(digits: str, *, grouped: bool, international: bool, context: str) -> str | None:
+    """The placeholder for a number with these digits, or None when it is no personal data.
+
+    ``context`` is the folded text just before the number (its label, if any).
+    """
+    n = len(digits)
+    phone_label = bool(_PHONE_LABEL.search(context[-14:]))
+    bank = bool(_BANK_LABEL.search(context)) and not phone_label
+    if international or (digits.startswith("84") and n in (11, 12)):
         national = digits[2:]
-        return (len(national) == 9 and national[0] in "35789") or (
+        if (len(national) == 9 and national[0] in "35789") or (
             len(national) == 10 and national[0] == "2"
-        )
-    if digits.startswith("0"):
-        return (len(digits) == 10 and digits[1] in "35789") or (
-            len(digits) == 11 and digits[1] == "2"
-        )
-    return False
-
-
-def _id_kind(match: str) -> str | None:
-    digits = _digits(match)
-    grouped = len(digits) != len(match)
-    if len(digits) == 12 and (digits.startswith("0") or not grouped):
+        ):
+            return "[SĐT]"
+        if international:
+            return None
+    if bank and 6 <= n <= MAX_DIGITS:
+        return "[STK]"
+    if n == 10 and digits[0] == "0" and digits[1] in "35789":
+        return "[SĐT]"
+    if n == 11 and digits.startswith("02"):
+        return "[SĐT]"
+    id_label = bool(_ID_LABEL.search(context[-20:]))
+    if n == 12 and (digits[0] == "0" or not grouped or id_label):
         return "[CCCD]"
-    if len(digits) == 9 and not grouped:
+    if n == 9 and (not grouped or digits[0] == "0" or id_label):
         return "[CMND]"
     return None
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < s_end and s_start < end for s_start, s_end in spans)
+
+
+def _numbers(text: str, protected: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+    """``(start, end, placeholder)`` of every personal number in ``text``.
+
+    A run of digit groups may hold more than one number ("0912 345 678 5 giờ"): from each
+    group, the longest run of groups that makes a personal number is taken.
+    """
+    for match in _RUN.finditer(text):
+        prefix = match.group("prefix") or ""
+        body_start = match.start("body")
+        groups = [
+            (body_start + g.start(), body_start + g.end(), g.group())
+            for g in _GROUP.finditer(match.group("body"))
+        ]
+        i = 0
+        while i < len(groups):
+            lead = prefix if i == 0 else ""
+            lead_digits = re.sub(r"\D", "", lead)
+            start = match.start() if lead else groups[i][0]
+            context = _fold(text[max(0, start - CONTEXT_CHARS) : start])
+            best: tuple[int, str] | None = None
+            digits = lead_digits
+            for j in range(i, len(groups)):
+                digits += groups[j][2]
+                if len(digits) > MAX_DIGITS:
+                    break
+                kind = _classify(
+                    digits,
+                    grouped=j > i or bool(lead),
+                    international=lead_digits == "84",
+                    context=context,
+                )
+                if kind is not None:
+                    best = (j, kind)
+            if best is None:
+                i += 1
+                continue
+            end = groups[best[0]][1]
+            if not _overlaps(start, end, protected):
+                yield start, end, best[1]
+            i = best[0] + 1
 
 
 def redact(text: str) -> str:
@@ -108,21 +159,8 @@ def redact(text: str) -> str:
 
     for match in _EMAIL.finditer(text):
         add(*match.span(), "[EMAIL]")
-    for match in _ACCOUNT.finditer(text):
-        add(*match.span("number"), "[STK]")
-    for match in _PHONE.finditer(text):
-        start, end = match.span()
-        value = match.group(0).rstrip(" .-")
-        end = start + len(value)
-        if _phone_kind(value) and not _overlaps(start, end, protected):
-            add(start, end, "[SĐT]")
-    for match in _DIGIT_GROUPS.finditer(text):
-        start, end = match.span()
-        value = match.group(0).rstrip(" .-")
-        end = start + len(value)
-        kind = _id_kind(value)
-        if kind and not _overlaps(start, end, protected):
-            add(start, end, kind)
+    for start, end, placeholder in _numbers(text, protected):
+        add(start, end, placeholder)
     for start, end, placeholder in sorted(replacements, reverse=True):
         text = text[:start] + placeholder + text[end:]
     return text
