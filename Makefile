@@ -81,6 +81,7 @@ bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see doc
 	$(APP)/bin/trolyao bench search --procedures 10000
 	$(APP)/bin/trolyao bench chat --senders 20 --messages 25
 	$(APP)/bin/trolyao bench webhook --updates 500 --concurrency 20
+	$(APP)/bin/trolyao bench zalo --events 300 --concurrency 1 10 20
 	$(APP)/bin/trolyao bench ingest --conversations 4000
 	$(APP)/bin/trolyao bench summary --events 1000000
 	$(APP)/bin/trolyao bench import --rows 10000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -26,10 +27,13 @@ from api.routes import (
     staff,
     telegram,
     widget,
+    zalo,
 )
 from api.routes.telegram import SeenUpdates
 from bot.telegram import TelegramBridge
+from bot.zalo import build_bridge as build_zalo_bridge
 from edge.engine_client import RasaClient
+from edge.pipeline import Edge
 from edge.ratelimit import RateLimiter
 from trolyao import __version__
 from trolyao.db import get_engine
@@ -67,14 +71,16 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or get_engine()
         app.state.search = ProcedureSearch(app.state.engine)
-        app.state.rasa_client = RasaClient(timeout=settings.engine_timeout_seconds)
-        app.state.session_limiter = RateLimiter(settings.chat_rate_per_session, 60.0)
-        app.state.ip_limiter = RateLimiter(settings.chat_rate_per_ip, 60.0)
+        app.state.edge = Edge(settings, RasaClient(timeout=settings.engine_timeout_seconds))
         app.state.login_limiter = RateLimiter(30, 60.0)
         app.state.telegram = None
         app.state.telegram_seen = SeenUpdates()
+        app.state.zalo = None
+        app.state.zalo_tasks = set()
+        if settings.zalo_app_id and settings.zalo_oa_secret_key:
+            app.state.zalo = build_zalo_bridge(settings, app.state.edge, app.state.engine)
         if settings.telegram_bot_token and settings.telegram_mode == "webhook":
-            bridge = TelegramBridge(settings, app.state.rasa_client)
+            bridge = TelegramBridge(settings, app.state.edge)
             app.state.telegram = bridge.build(settings, webhook=True)
             await app.state.telegram.initialize()
             await app.state.telegram.start()
@@ -84,7 +90,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
                 await app.state.telegram.shutdown()
-            await app.state.rasa_client.aclose()
+            if app.state.zalo is not None:
+                if app.state.zalo_tasks:  # answers in flight finish before the process ends
+                    await asyncio.wait(app.state.zalo_tasks, timeout=10)
+                await app.state.zalo.api.aclose()
+            await app.state.edge.aclose()
 
     app = FastAPI(
         title="Trợ lý ảo TTHC Lạng Sơn",
@@ -112,6 +122,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(accounts.router)
     app.include_router(telegram.router)
+    app.include_router(zalo.router)
     app.include_router(widget.router)
     app.include_router(staff.router)
     app.mount(

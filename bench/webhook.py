@@ -15,15 +15,11 @@ from typing import Any
 import httpx
 
 from bench.chat import free_port, percentile, wait_for
-from trolyao.settings import PROJECT_ROOT
+from bench.peers.telegram import TOKEN, FakeTelegram, message_update
 
 
 def run_webhook_benchmark(updates: int, concurrency: int, output: Path) -> dict[str, Any]:
     """POST ``updates`` Telegram updates (each twice) to the API's webhook and time the acks."""
-    # The fake Bot API is test code of this checkout (make bench runs from the repository).
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    from bench.peers.telegram import TOKEN, FakeTelegram, message_update
 
     fake = FakeTelegram().start()
     port = free_port()
@@ -33,7 +29,7 @@ def run_webhook_benchmark(updates: int, concurrency: int, output: Path) -> dict[
         "TELEGRAM_MODE": "webhook",
         "TELEGRAM_WEBHOOK_SECRET": "bench-secret",
         "TELEGRAM_BASE_URL": fake.base_url,
-        "TELEGRAM_RATE_PER_USER": "1000000",
+        "CHAT_RATE_PER_SESSION": "1000000",
         # the engine is not running: each update is answered "try again", fast
         "RASA_URL": f"http://127.0.0.1:{free_port()}",
     }

@@ -1,8 +1,9 @@
 """The Telegram channel (python-telegram-bot 22): polling, or a webhook in the API.
 
-Messages are redacted, sent to Rasa with a stable, non-reversible sender id, and the
-replies sent back as HTML-escaped text split at Telegram's limit, with buttons as inline
-keyboards. Button presses come back as callback queries and go to Rasa as payloads.
+The transport only: text and button presses go through the edge (:mod:`edge.pipeline`,
+the same limits and texts as every channel) with a stable, non-reversible sender id, and
+the replies come back as HTML-escaped text split at Telegram's limit, with buttons as
+inline keyboards. Button presses come back as callback queries and go on as payloads.
 """
 
 from __future__ import annotations
@@ -26,12 +27,9 @@ from telegram.ext import (
     filters,
 )
 
-from edge.engine_client import EngineUnavailable, RasaClient
-from edge.ratelimit import RateLimiter
-from trolyao.redaction import redact
-from trolyao.replies import edge_reply
+from bot.text import split_text
+from edge.pipeline import Edge, Reply
 from trolyao.settings import Settings
-from vntext import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -45,25 +43,6 @@ def sender_id(user_id: int, secret: str) -> str:
     """A stable sender id for a Telegram user that does not reveal the user's id."""
     digest = hmac.new(secret.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
     return f"tg-{digest[:32]}"
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split ``text`` into parts of at most ``limit`` characters, at line breaks if possible."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-            entity = text.rfind("&", 0, cut)
-            if entity > 0 and ";" not in text[entity:cut]:
-                cut = entity  # never split an HTML entity such as &amp;
-        parts.append(text[:cut])
-        text = text[cut:].lstrip("\n ")
-    if text:
-        parts.append(text)
-    return parts
 
 
 class PayloadStore:
@@ -88,14 +67,13 @@ class PayloadStore:
 class TelegramBridge:
     """The handlers of the Telegram channel and their state."""
 
-    def __init__(self, settings: Settings, rasa: RasaClient) -> None:
+    def __init__(self, settings: Settings, edge: Edge) -> None:
         secret = settings.telegram_id_secret or settings.telegram_bot_token or ""
         if not secret:
             raise ValueError("TELEGRAM_ID_SECRET or TELEGRAM_BOT_TOKEN is required")
         self.secret = secret
-        self.rasa = rasa
+        self.edge = edge
         self.payloads = PayloadStore()
-        self.limiter = RateLimiter(settings.telegram_rate_per_user, 60.0)
 
     def build(
         self, settings: Settings, *, webhook: bool
@@ -125,13 +103,11 @@ class TelegramBridge:
         await self.converse(update, context, COMMAND_PAYLOADS.get(command, "/help"))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A citizen's text message, redacted before anything else sees it."""
+        """A citizen's text message (the edge redacts it before anything else sees it)."""
         message = update.effective_message
         if message is None or not message.text:
             return
-        text = clean_text(message.text)
-        if text:
-            await self.converse(update, context, redact(text))
+        await self.converse(update, context, message.text)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: acknowledge it, then send its payload to the assistant."""
@@ -143,42 +119,29 @@ class TelegramBridge:
         await self.converse(update, context, payload or "/help")
 
     async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-        """Send ``text`` to the assistant as this user and relay its replies."""
+        """Send ``text`` through the edge as this user and relay what comes back."""
         chat = update.effective_chat
         user = update.effective_user
         if chat is None or user is None:
             return
-        if self.limiter.hit(str(user.id)):
-            await context.bot.send_message(
-                chat.id, html.escape(edge_reply("rate_limited")), parse_mode=ParseMode.HTML
-            )
-            return
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-        try:
-            replies = await self.rasa.send(sender_id(user.id, self.secret), text, "telegram")
-        except EngineUnavailable as exc:
-            log.warning("engine unavailable for Telegram: %s", exc.message)
-            replies = []
-        if not any(r.get("text") or r.get("buttons") for r in replies):
-            replies = [{"text": edge_reply("unavailable")}]
-        for reply in replies:
+        result = await self.edge.handle(
+            channel="telegram", sender=sender_id(user.id, self.secret), text=text
+        )
+        for reply in result.replies:
             await self.send_reply(context, chat.id, reply)
 
     async def send_reply(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: dict[str, Any]
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply
     ) -> None:
         """Send one assistant message: escaped, split, buttons on the last part."""
         buttons = [
-            [
-                InlineKeyboardButton(
-                    str(b.get("title", ""))[:64],
-                    callback_data=self.payloads.key_for(str(b["payload"])),
-                )
-            ]
-            for b in reply.get("buttons") or []
-            if b.get("payload")
+            [InlineKeyboardButton(b.title[:64], callback_data=self.payloads.key_for(b.payload))]
+            for b in reply.buttons
         ]
-        parts = split_text(html.escape(str(reply.get("text") or ""))) or ([" "] if buttons else [])
+        parts = split_text(html.escape(reply.text), MessageLimit.MAX_TEXT_LENGTH) or (
+            [" "] if buttons else []
+        )
         for i, part in enumerate(parts):
             markup = InlineKeyboardMarkup(buttons) if buttons and i == len(parts) - 1 else None
             await context.bot.send_message(

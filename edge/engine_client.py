@@ -18,12 +18,18 @@ class RasaClient:
     """Sends citizens' (already redacted) messages to Rasa and returns its replies."""
 
     def __init__(
-        self, base_url: str | None = None, token: str | None = None, timeout: float = 4.5
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float = 4.5,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         settings = get_settings()
         self.base_url = (base_url or settings.rasa_url).rstrip("/")
         self.token = token if token is not None else settings.rasa_auth_token
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=1.0))
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=1.0), transport=transport
+        )
 
     async def send(self, sender: str, text: str, channel: str) -> list[dict[str, Any]]:
         """Send ``text`` as ``sender``; return Rasa's messages.
@@ -41,8 +47,11 @@ class RasaClient:
             raise EngineUnavailable(f"engine unreachable: {type(exc).__name__}") from exc
         if response.status_code != 200:
             raise EngineUnavailable(f"engine answered HTTP {response.status_code}")
-        data = response.json()
-        return data if isinstance(data, list) else []
+        try:
+            data = response.json()
+        except ValueError as exc:  # not JSON: the engine (or something in its place) is broken
+            raise EngineUnavailable("engine answered something that is not JSON") from exc
+        return [m for m in data if isinstance(m, dict)] if isinstance(data, list) else []
 
     async def aclose(self) -> None:
         """Close the connection pool."""

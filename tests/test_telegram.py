@@ -14,8 +14,10 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from bench.peers.telegram import TOKEN, FakeTelegram, callback_update, message_update
-from bot.telegram import PayloadStore, TelegramBridge, sender_id, split_text
+from bot.telegram import PayloadStore, TelegramBridge, sender_id
+from bot.text import split_text
 from edge.engine_client import RasaClient
+from edge.pipeline import Edge
 from tests.support.assistant import Assistant, free_port
 from trolyao.db import make_engine
 from trolyao.settings import Settings, get_settings
@@ -47,11 +49,11 @@ def test_sender_ids_are_stable_and_do_not_reveal_the_user() -> None:
 
 def test_long_replies_are_split_at_telegram_limit_without_breaking_entities() -> None:
     text = "\n".join(f"• dòng {i} " + "x" * 50 for i in range(200))
-    parts = split_text(text)
+    parts = split_text(text, 4096)
     assert all(len(p) <= 4096 for p in parts) and len(parts) > 1
     assert "\n".join(parts).replace("\n", "") == text.replace("\n", "")
     escaped = "&amp;" * 2000
-    assert all(p.endswith(";") for p in split_text(escaped))
+    assert all(p.endswith(";") for p in split_text(escaped, 4096))
 
 
 def test_payloads_map_to_short_callback_data() -> None:
@@ -71,7 +73,7 @@ def test_polling_conversation_with_buttons_commands_and_redaction(
     settings = Settings(
         telegram_bot_token=TOKEN, telegram_base_url=fake.base_url, telegram_id_secret=SECRET
     )
-    bridge = TelegramBridge(settings, RasaClient(base_url=assistant.rasa_url))
+    bridge = TelegramBridge(settings, Edge(settings, RasaClient(base_url=assistant.rasa_url)))
     user = 4242
 
     async def scenario() -> None:
@@ -110,7 +112,7 @@ def test_polling_conversation_with_buttons_commands_and_redaction(
             await application.updater.stop()
             await application.stop()
             await application.shutdown()
-            await bridge.rasa.aclose()
+            await bridge.edge.aclose()
 
     asyncio.run(scenario())
     with sqlite3.connect(assistant.tracker_db) as conn:
@@ -179,7 +181,8 @@ def test_engine_down_tells_the_citizen_within_5_seconds(
     settings = Settings(
         telegram_bot_token=TOKEN, telegram_base_url=fake.base_url, telegram_id_secret=SECRET
     )
-    bridge = TelegramBridge(settings, RasaClient(base_url=f"http://127.0.0.1:{free_port()}"))
+    engine_down = RasaClient(base_url=f"http://127.0.0.1:{free_port()}")
+    bridge = TelegramBridge(settings, Edge(settings, engine_down))
 
     async def scenario() -> float:
         application = bridge.build(settings, webhook=True)

@@ -188,6 +188,13 @@ def _cmd_bench_webhook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_zalo(args: argparse.Namespace) -> int:
+    from bench.zalo_webhook import run_zalo_benchmark
+
+    run_zalo_benchmark(args.events, args.concurrency, Path(args.output))
+    return 0
+
+
 def _cmd_bench_ingest(args: argparse.Namespace) -> int:
     from bench.analytics import run_ingest_benchmark
 
@@ -241,13 +248,15 @@ def _cmd_redact(_args: argparse.Namespace) -> int:
 def _cmd_telegram(_args: argparse.Namespace) -> int:
     from bot.telegram import TelegramBridge
     from edge.engine_client import RasaClient
+    from edge.pipeline import Edge
     from trolyao.settings import get_settings
 
     settings = get_settings()
     if not settings.telegram_bot_token:
         print("error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
-    bridge = TelegramBridge(settings, RasaClient(timeout=settings.engine_timeout_seconds))
+    edge = Edge(settings, RasaClient(timeout=settings.engine_timeout_seconds))
+    bridge = TelegramBridge(settings, edge)
     bridge.build(settings, webhook=False).run_polling()
     return 0
 
@@ -381,6 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_webhook.add_argument("--concurrency", type=int, default=20)
     bench_webhook.add_argument("--output", default="var/bench/webhook.json")
     bench_webhook.set_defaults(func=_cmd_bench_webhook)
+    bench_zalo = bench.add_parser("zalo", help="Zalo webhook acknowledgement latency")
+    bench_zalo.add_argument("--events", type=int, default=300)
+    bench_zalo.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 20])
+    bench_zalo.add_argument("--output", default="var/bench/zalo.json")
+    bench_zalo.set_defaults(func=_cmd_bench_zalo)
     bench_ingest = bench.add_parser("ingest", help="usage ingestion throughput")
     bench_ingest.add_argument("--conversations", type=int, default=4000)
     bench_ingest.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])

@@ -37,6 +37,7 @@ def all_metadata() -> MetaData:
     import trolyao.analytics.models
     import trolyao.audit
     import trolyao.deletion
+    import trolyao.deliveries
     import trolyao.kb.models  # noqa: F401
 
     return Base.metadata

@@ -69,7 +69,19 @@ class Settings(BaseSettings):
         default=None, description="Key of the hash that maps Telegram users to sender ids."
     )
     telegram_base_url: str = "https://api.telegram.org/bot"
-    telegram_rate_per_user: int = 20  # messages per minute
+
+    # Zalo Official Account (Open API v3): the webhook is served by the API when the app id
+    # and the OA secret key are set; sending needs the tokens (refreshed and kept in the DB).
+    zalo_app_id: str | None = None
+    zalo_oa_secret_key: str | None = Field(default=None, description="Webhook signatures.")
+    zalo_access_token: str | None = None
+    zalo_refresh_token: str | None = None
+    zalo_app_secret: str | None = Field(default=None, description="Token refresh (secret_key).")
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
+    zalo_id_secret: str | None = Field(
+        default=None, description="Key of the hash that maps Zalo users to sender ids."
+    )
 
     # Staff authentication (analytics and knowledge-base administration).
     auth_token_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)

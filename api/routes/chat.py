@@ -1,4 +1,4 @@
-"""The web chat: citizens' messages, redacted, to the assistant and back."""
+"""The web chat's transport: citizens' messages from the widget through the edge and back."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
-from edge.engine_client import EngineUnavailable, RasaClient
-from trolyao.redaction import redact
-from trolyao.replies import edge_reply
-from trolyao.settings import get_settings
-from vntext import clean_text
+from edge.pipeline import Edge
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])
@@ -48,26 +44,18 @@ class ChatMessagesOut(BaseModel):
     messages: list[BotMessage]
 
 
-def _reply(status: int, text: str, code: str, **headers: str) -> JSONResponse:
-    body = {"messages": [{"text": text, "buttons": []}], "code": code}
-    return JSONResponse(body, status_code=status, headers=headers or None)
+# How each outcome of the edge is said in HTTP: status and machine code.
+STATUS = {
+    "answered": (200, "ok"),
+    "empty": (422, "empty"),
+    "too_long": (413, "too_long"),
+    "rate_limited": (429, "rate_limited"),
+    "unavailable": (503, "engine_unavailable"),
+}
 
 
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def _to_messages(replies: list[dict[str, Any]]) -> list[BotMessage]:
-    out = []
-    for reply in replies:
-        buttons = [
-            Button(title=str(b.get("title", ""))[:80], payload=str(b.get("payload", ""))[:500])
-            for b in reply.get("buttons") or []
-            if b.get("payload")
-        ]
-        if reply.get("text") or buttons:
-            out.append(BotMessage(text=str(reply.get("text") or ""), buttons=buttons))
-    return out
 
 
 @router.post(
@@ -76,29 +64,24 @@ def _to_messages(replies: list[dict[str, Any]]) -> list[BotMessage]:
     responses={413: {}, 422: {}, 429: {}, 503: {}},
 )
 async def post_message(message: ChatMessageIn, request: Request) -> Any:
-    """Redact the message, ask the assistant, and return its replies with quick replies."""
-    settings = get_settings()
-    state = request.app.state
-    wait = max(
-        state.session_limiter.hit(message.session_id), state.ip_limiter.hit(_client_ip(request))
+    """The web chat's transport: the message through the edge, its replies as JSON."""
+    edge: Edge = request.app.state.edge
+    result = await edge.handle(
+        channel="web",
+        sender=f"web-{message.session_id}",
+        text=message.text,
+        client=_client_ip(request),
     )
-    if wait:
-        return _reply(
-            429, edge_reply("rate_limited"), "rate_limited", **{"Retry-After": str(int(wait) + 1)}
+    messages = [
+        BotMessage(
+            text=reply.text,
+            buttons=[Button(title=b.title, payload=b.payload) for b in reply.buttons],
         )
-    text = clean_text(message.text)
-    if not text:
-        return _reply(422, edge_reply("empty"), "empty")
-    if len(text) > settings.chat_max_chars:
-        return _reply(413, edge_reply("too_long", max_chars=settings.chat_max_chars), "too_long")
-    client: RasaClient = state.rasa_client
-    try:
-        replies = await client.send(f"web-{message.session_id}", redact(text), "web")
-    except EngineUnavailable as exc:
-        log.warning("engine unavailable for the web chat: %s", exc.message)
-        return _reply(503, edge_reply("unavailable"), "engine_unavailable")
-    messages = _to_messages(replies)
-    if not messages:  # every turn answers; silence means the action server failed
-        log.warning("the engine returned no reply (action server down?)")
-        return _reply(503, edge_reply("unavailable"), "engine_unavailable")
-    return ChatMessagesOut(messages=messages)
+        for reply in result.replies
+    ]
+    if result.answered:
+        return ChatMessagesOut(messages=messages)
+    status, code = STATUS[result.outcome]
+    headers = {"Retry-After": str(int(result.retry_after or 0) + 1)} if result.retry_after else None
+    body = {"messages": [m.model_dump() for m in messages], "code": code}
+    return JSONResponse(body, status_code=status, headers=headers)

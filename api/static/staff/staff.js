@@ -16,7 +16,7 @@ export const OUTCOMES = {
   other: "Khác",
   pending: "Chưa có trả lời",
 };
-export const CHANNELS = { web: "Trang web", telegram: "Telegram", rest: "API" };
+export const CHANNELS = { web: "Trang web", telegram: "Telegram", zalo: "Zalo", rest: "API" };
 
 // ---------------------------------------------------------------- DOM helpers
 

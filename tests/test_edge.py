@@ -1,0 +1,167 @@
+"""The one edge: every channel gets the same limits and the same texts, and the engine only
+ever sees redacted text (web chat and Telegram adapters against a local stand-in engine)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from api.main import create_app
+from bot.telegram import TelegramBridge
+from edge.engine_client import RasaClient
+from edge.pipeline import Edge
+from trolyao.replies import edge_reply
+from trolyao.settings import Settings
+
+ANSWER = [
+    {
+        "text": "Hộ chiếu: lệ phí 200.000 đồng",
+        "buttons": [{"title": "Nộp ở đâu", "payload": "/ask_procedure_place"}],
+    }
+]
+
+
+@dataclass
+class StandInEngine:
+    """Rasa's REST channel as the edge sees it: records what it receives."""
+
+    mode: str = "answer"  # answer | silent | error | garbage
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.received.append(json.loads(request.content))
+        if self.mode == "error":
+            return httpx.Response(500, text="boom")
+        if self.mode == "garbage":
+            return httpx.Response(200, text="<html>not json</html>")
+        return httpx.Response(200, json=[] if self.mode == "silent" else ANSWER)
+
+
+SETTINGS = Settings(chat_max_chars=50, chat_rate_per_session=3, chat_rate_per_ip=100)
+
+
+def make_edge(engine: StandInEngine) -> Edge:
+    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
+    return Edge(SETTINGS, client)
+
+
+class WebChat:
+    """The web chat's adapter, driven over HTTP."""
+
+    name = "web"
+
+    def __init__(self, client: TestClient, engine: StandInEngine) -> None:
+        self.client = client
+        client.app.state.edge = make_edge(engine)  # type: ignore[attr-defined]
+
+    def say(self, text: str) -> tuple[list[str], list[str]]:
+        body = self.client.post(
+            "/api/chat/messages", json={"session_id": "edge-channel-01", "text": text}
+        ).json()
+        messages = body["messages"]
+        return [m["text"] for m in messages], [b["title"] for m in messages for b in m["buttons"]]
+
+
+class Telegram:
+    """The Telegram adapter, driven through its handler with a recording bot."""
+
+    name = "telegram"
+
+    def __init__(self, engine: StandInEngine) -> None:
+        self.bridge = TelegramBridge(
+            Settings(telegram_bot_token="123:abc", chat_rate_per_session=3, chat_max_chars=50),
+            make_edge(engine),
+        )
+        self.sent: list[tuple[str, Any]] = []
+
+        async def send_message(_chat: int, text: str, **kwargs: Any) -> None:
+            self.sent.append((text, kwargs.get("reply_markup")))
+
+        async def send_chat_action(*_args: Any) -> None:
+            return None
+
+        self.context = SimpleNamespace(
+            bot=SimpleNamespace(send_message=send_message, send_chat_action=send_chat_action)
+        )
+        self.update = SimpleNamespace(
+            effective_chat=SimpleNamespace(id=42), effective_user=SimpleNamespace(id=4242)
+        )
+
+    def say(self, text: str) -> tuple[list[str], list[str]]:
+        self.sent.clear()
+        asyncio.run(self.bridge.converse(self.update, self.context, text))  # type: ignore[arg-type]
+        texts = [text for text, _markup in self.sent]
+        titles = [
+            row[0].text for _text, markup in self.sent if markup for row in markup.inline_keyboard
+        ]
+        return texts, titles
+
+
+@pytest.fixture
+def web_client(seeded_engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(seeded_engine)) as client:
+        yield client
+
+
+@pytest.fixture(params=["web", "telegram"])
+def channel(request: pytest.FixtureRequest, web_client: TestClient) -> Iterator[Any]:
+    engine = StandInEngine()
+    adapter = WebChat(web_client, engine) if request.param == "web" else Telegram(engine)
+    adapter.engine = engine
+    yield adapter
+
+
+def test_an_answer_comes_back_with_its_buttons(channel: Any) -> None:
+    texts, titles = channel.say("lệ phí làm hộ chiếu, sđt em 0912 345 678")
+    assert texts == ["Hộ chiếu: lệ phí 200.000 đồng"]
+    assert titles == ["Nộp ở đâu"]
+    sent = channel.engine.received[-1]
+    assert sent["message"] == "lệ phí làm hộ chiếu, sđt em [SĐT]"
+    assert sent["metadata"] == {"channel": channel.name}
+
+
+def test_an_empty_message_gets_the_same_text(channel: Any) -> None:
+    assert channel.say(" \u200b ")[0] == [edge_reply("empty")]
+    assert channel.engine.received == []
+
+
+def test_a_too_long_message_gets_the_same_limit_and_text(channel: Any) -> None:
+    assert channel.say("x" * 51)[0] == [edge_reply("too_long", max_chars=50)]
+    assert channel.say("x" * 50)[0] == ["Hộ chiếu: lệ phí 200.000 đồng"]
+
+
+def test_the_rate_limit_is_the_same(channel: Any) -> None:
+    answers = [channel.say(f"câu hỏi {i}")[0] for i in range(4)]
+    assert answers[:3] == [["Hộ chiếu: lệ phí 200.000 đồng"]] * 3
+    assert answers[3] == [edge_reply("rate_limited")]
+
+
+@pytest.mark.parametrize("mode", ["silent", "error", "garbage"])
+def test_a_broken_engine_gets_the_same_polite_text(channel: Any, mode: str) -> None:
+    channel.engine.mode = mode
+    assert channel.say("làm căn cước")[0] == [edge_reply("unavailable")]
+
+
+def test_the_web_chat_says_each_refusal_in_http(web_client: TestClient) -> None:
+    WebChat(web_client, StandInEngine())
+    post = web_client.post
+    assert (
+        post("/api/chat/messages", json={"session_id": "web-http-001", "text": " "}).status_code
+        == 422
+    )
+    too_long = post("/api/chat/messages", json={"session_id": "web-http-002", "text": "x" * 51})
+    assert (too_long.status_code, too_long.json()["code"]) == (413, "too_long")
+    codes = [
+        post("/api/chat/messages", json={"session_id": "web-http-003", "text": "hỏi"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
