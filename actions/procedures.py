@@ -28,6 +28,9 @@ from trolyao.replies.answers import ATTRIBUTES, answer_response
 
 MAX_CHOICES = 4
 MAX_LISTED = 15
+# With a procedure already in the conversation, a follow-up switches to another one only
+# when it names it clearly ("em là sinh viên thì lệ phí bao nhiêu?" must not leave it).
+SWITCH_SCORE = 0.5
 
 
 def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
@@ -86,7 +89,10 @@ class ActionAnswerProcedure(Action):
                 result = get_search().search(text, 5, session=session)
             except InvalidQuery:
                 result = None
-        if result is not None and result.matched:
+        in_context = bool(current) and (
+            result is None or not result.hits or result.hits[0].score < SWITCH_SCORE
+        )
+        if result is not None and result.matched and not in_context:
             keys = [h.key for h in result.hits]
             if result.ambiguous:
                 close = [h for h in result.hits if result.hits[0].score - h.score < 0.15]
