@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import insert
@@ -150,6 +151,30 @@ def test_the_unanswered_inbox(site: str, page: Page) -> None:
     expect(fee.locator(".title")).to_have_text("Chưa có phí, lệ phí: Đăng ký giám hộ")
     fee.get_by_role("link", name="Hội thoại 1").click()
     expect(page.locator("h1")).to_contain_text("Hội thoại #")
+
+
+def test_an_unanswered_question_becomes_knowledge_in_one_action(site: str, page: Page) -> None:
+    question = "nuôi ong mật"
+    before = httpx.get(f"{site}/api/procedures/search", params={"q": question}).json()
+    assert not before["matched"]
+    page.goto(f"{site}/dashboard/login?next=%2Fdashboard%2Funanswered%3F{QUOTED_SPAN}")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, "canbo")
+    expect(page.locator("#groups > li")).to_have_count(4)
+    assert errors == []
+    group = page.locator("#groups > li", has=page.locator(".title", has_text=question))
+    form = group.locator("form.teach")
+    procedure = form.get_by_role("combobox", name="Thủ tục", exact=True)
+    procedure.fill("khuyết tật")
+    form.locator("datalist option").first.wait_for(state="attached")
+    procedure.fill("1.001699 · Xác định mức độ khuyết tật")
+    form.get_by_role("button", name="Gắn câu hỏi vào thủ tục").click()
+    expect(form.locator(".teach-result")).to_contain_text(
+        "Đã thêm vào “Xác định mức độ khuyết tật”"
+    )
+    after = httpx.get(f"{site}/api/procedures/search", params={"q": question}).json()
+    assert after["items"][0]["name"] == "Xác định mức độ khuyết tật"
 
 
 def test_signing_out_and_roles(site: str, page: Page) -> None:

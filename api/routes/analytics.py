@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, require_roles
 from trolyao.accounts.models import User
-from trolyao.accounts.roles import ANALYTICS_ROLES
+from trolyao.accounts.roles import ANALYTICS_ROLES, INBOX_ROLES
 from trolyao.analytics.inbox import unanswered_groups
 from trolyao.analytics.reports import conversations_csv, report_csv
 from trolyao.analytics.review import (
@@ -31,9 +31,11 @@ from trolyao.analytics.review import (
     update_review,
 )
 from trolyao.analytics.summary import Range, summary
+from trolyao.kb.admin import TEACH_FIELDS, DraftPending, teach
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 Official = Annotated[User, Depends(require_roles(*ANALYTICS_ROLES))]
+Teacher = Annotated[User, Depends(require_roles(*INBOX_ROLES))]
 MAX_DAYS = 3660
 ChannelQuery = Annotated[str | None, Query(max_length=20, pattern=r"^[a-z_]+$")]
 DENIED: dict[int | str, dict[str, Any]] = {
@@ -188,3 +190,34 @@ def get_unanswered(
 ) -> dict[str, Any]:
     """The unanswered-questions inbox: similar failed questions grouped, biggest first."""
     return unanswered_groups(session, span, limit=limit)
+
+
+class AttachQuestion(BaseModel):
+    """A failed question, and the procedure it was about."""
+
+    question: str = Field(min_length=1, max_length=500)
+    procedure: str = Field(min_length=1, max_length=200, pattern=r"^[0-9A-Za-z.\-]+$")
+    as_: Literal["situation", "alias"] = Field(default="situation", alias="as")
+
+
+@router.post("/unanswered/attach", responses={**DENIED, 404: {}, 409: {}, 422: {}})
+def attach_question(user: Teacher, session: SessionDep, body: AttachQuestion) -> dict[str, Any]:
+    """Add a failed question's wording to the procedure it was about (its situations, or
+    its aliases), published at once with an audit entry: search finds it at the next question."""
+    try:
+        saved = teach(session, body.procedure, body.question, as_=body.as_, user=user.username)
+    except DraftPending as exc:
+        session.rollback()
+        raise HTTPException(409, detail=exc.message) from exc
+    session.commit()
+    field = TEACH_FIELDS[body.as_]
+    return {
+        "procedure": {
+            "key": saved["ma_thu_tuc"] or saved["ma_noi_bo"],
+            "code": saved["ma_thu_tuc"],
+            "name": saved["ten_thu_tuc"],
+        },
+        "version": saved["version"],
+        "added_to": field,
+        field: saved[field],
+    }

@@ -15,5 +15,8 @@ KNOWLEDGE_BASE_ROLES = ("admin", "editor")
 ANALYTICS_ROLES = ("official", "admin")
 """Who may read usage analytics, conversations and the unanswered-questions inbox."""
 
+INBOX_ROLES = ("official", "editor", "admin")
+"""Who may turn an unanswered question into knowledge (attach it to a procedure)."""
+
 ADMIN_ROLES = ("admin",)
 """Who may manage staff accounts and read the audit log."""

@@ -600,12 +600,61 @@ async function unansweredPage() {
           el("div", { class: "group-head" }, badge(KINDS[g.kind] || g.kind, "warn"), el("strong", { class: "title", text: g.title }), el("span", { class: "count", text: `${fmt(g.count)} lần` })),
           el("ul", { class: "examples" }, g.examples.map((e) => el("li", { class: "quote", text: e }))),
           el("div", { class: "group-actions" }, g.conversation_ids.map((cid, i) => el("a", { href: `/dashboard/conversations/${cid}`, text: `Hội thoại ${i + 1}` })), kb ? action : null),
+          teachForm(g, list.children.length),
         ),
       );
     }
     clear(out).append(el("p", { id: "questions", text: `${fmt(data.questions)} câu hỏi chưa trả lời được, ${fmt(data.groups.length)} nhóm.` }), data.groups.length ? list : notice("Không có câu hỏi nào chưa trả lời được trong khoảng này.", "ok"));
   }
   load(range);
+}
+
+/** "Gắn câu hỏi vào thủ tục": the group's question becomes a situation (or another name)
+ * of the procedure it was about, published at once; search finds it at the next question. */
+function teachForm(group, index) {
+  const question = (group.examples && group.examples[0]) || group.title;
+  const listId = `teach-options-${index}`;
+  const input = el("input", { type: "search", name: "procedure", list: listId, autocomplete: "off", required: true, "aria-describedby": `teach-help-${index}` });
+  const options = el("datalist", { id: listId });
+  const result = el("p", { class: "teach-result", role: "status" });
+  const suggest = async (text) => {
+    if (!text.trim()) return;
+    try {
+      const { data } = await api(`/api/procedures/search?${query({ q: text, limit: 5 })}`);
+      clear(options).append(...data.items.map((h) => el("option", { value: `${h.key} · ${h.name}` })));
+    } catch (error) {
+      /* suggestions are a help, typing the code still works */
+    }
+  };
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => suggest(input.value), 250);
+  });
+  const form = el(
+    "form",
+    { class: "teach" },
+    el("p", { class: "muted", id: `teach-help-${index}`, text: `Câu hỏi “${question}” thực ra hỏi về thủ tục nào? Chọn thủ tục để trợ lý ảo hiểu câu này từ lần sau.` }),
+    el("label", { text: "Thủ tục" }, input),
+    options,
+    el("label", { text: "Thêm làm" }, el("select", { name: "as" }, el("option", { value: "situation", text: "Tình huống cần đến thủ tục" }), el("option", { value: "alias", text: "Tên gọi khác" }))),
+    el("button", { type: "submit", class: "primary", text: "Gắn câu hỏi vào thủ tục" }),
+    result,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const procedure = input.value.split(" · ")[0].trim();
+    try {
+      const { data } = await api("/api/analytics/unanswered/attach", { method: "POST", json: { question, procedure, as: form.elements.as.value } });
+      result.className = "teach-result ok";
+      result.textContent = `Đã thêm vào “${data.procedure.name}” (phiên bản ${data.version}). Trợ lý ảo tìm thấy thủ tục này ngay với câu hỏi đó.`;
+    } catch (error) {
+      result.className = "teach-result error";
+      result.textContent = error.message;
+    }
+  });
+  suggest(question);
+  return form;
 }
 
 function forbiddenPage() {
