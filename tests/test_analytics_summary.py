@@ -103,9 +103,17 @@ def test_channel_filter_and_an_empty_range(client: TestClient) -> None:
         ({"from": "2026-11-20", "to": "2026-11-01"}, 422),
         ({"channel": "web; DROP TABLE"}, 422),
         ({"from": "1900-01-01", "to": "2026-01-01"}, 422),
+        ({"to": "9999-12-31"}, 422),
+        ({"from": "9999-12-01", "to": "9999-12-31"}, 422),
+        ({"from": "0001-01-01", "to": "0001-01-02"}, 422),
     ],
 )
 def test_bad_parameters_are_4xx(client: TestClient, params: dict[str, str], status: int) -> None:
+    for path in ("summary", "report.csv", "conversations", "conversations.csv", "unanswered"):
+        response = client.get(
+            f"/api/analytics/{path}", params=params, headers=bearer(client, "canbo")
+        )
+        assert response.status_code == status, (path, response.text)
     response = client.get("/api/analytics/summary", params=params, headers=bearer(client, "canbo"))
     assert response.status_code == status
 

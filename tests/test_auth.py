@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import require_roles
 from api.main import create_app
+from tests.support.assistant import serve_api
 from trolyao.accounts.auth import AuthError, InvalidUser, authenticate, create_user
 from trolyao.accounts.models import ApiToken, User
 
@@ -68,6 +70,15 @@ def test_token_flow(client: TestClient) -> None:
     assert result["expires_in"] == 3600
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {result['access_token']}"})
     assert me.json() == {"username": "canbo", "role": "official"}
+
+
+def test_signing_out_with_a_bearer_token_revokes_it(client: TestClient) -> None:
+    token = login(client, "canbo")["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    other = {"Authorization": f"Bearer {login(client, 'canbo')['access_token']}"}
+    assert client.delete("/api/auth/session", headers=headers).status_code == 204
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+    assert client.get("/api/auth/me", headers=other).status_code == 200  # only that token
 
 
 @pytest.mark.parametrize(
@@ -185,3 +196,20 @@ def test_cli_creates_a_user_with_the_password_on_stdin(fresh_url: str, tmp_path:
         check=False,
     )
     assert short.returncode == 2 and "Mật khẩu" in short.stderr
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_login_limit(
+    engine: Engine, tmp_path: Path
+) -> None:
+
+    url = str(engine.url.render_as_string(hide_password=False))
+    with serve_api(url, tmp_path) as base:
+        codes = [
+            httpx.post(
+                f"{base}/api/auth/token",
+                data={"username": "nobody", "password": "x" * 12},
+                headers={"X-Forwarded-For": f"10.0.{i // 250}.{i % 250}"},
+            ).status_code
+            for i in range(35)
+        ]
+    assert 429 in codes  # 30 a minute per address, and the address is the real one

@@ -177,6 +177,17 @@ def test_an_unanswered_question_becomes_knowledge_in_one_action(site: str, page:
     assert after["items"][0]["name"] == "Xác định mức độ khuyết tật"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["/%5Cevil.example/phish", "//evil.example/phish", "https://evil.example/", "/\\evil.example"],
+)
+def test_sign_in_never_redirects_to_another_site(site: str, page: Page, target: str) -> None:
+    page.goto(f"{site}/dashboard/login?next={target}")
+    sign_in(page, "canbo")
+    page.wait_for_url(f"{site}/dashboard")
+    assert page.url.startswith(site + "/")
+
+
 def test_signing_out_and_roles(site: str, page: Page) -> None:
     page.goto(f"{site}/dashboard/login")
     sign_in(page, "canbo")

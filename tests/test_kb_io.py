@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from api.main import create_app
 from tests.support.staff import PASSWORD, staff_client
 from tests.support.staff import bearer as auth
-from trolyao.kb.models import ProcedureVersion
+from trolyao.kb.models import Procedure, ProcedureVersion
 from trolyao.kb.spreadsheet import HEADERS
 from trolyao.kb.transfer import export_file, import_file
 
@@ -125,6 +125,8 @@ def test_bad_files_get_a_clear_error(engine: Engine, tmp_path: Path) -> None:
         "c.json": '{"a": 1}',
         "d.csv": "Cột lạ,Tên thủ tục\n1,2\n",
         "e.xlsx": "not a zip",
+        "f.json": "[" * 200_000 + "]" * 200_000,  # would blow the parser's stack
+        "g.json": '[{"ten_thu_tuc": ' + "[" * 100 + "]" * 100 + "}]",
     }
     for name, text in cases.items():
         path = tmp_path / name
@@ -246,3 +248,26 @@ def test_many_changed_records_are_versioned_and_live(engine: Engine, tmp_path: P
     assert body["yeu_cau_dieu_kien"] == "Điều kiện mới của Đăng ký khai sinh"
     again = import_file(engine, path, user="kiemthu")
     assert (again.updated, again.unchanged) == (0, 45)
+
+
+def test_csv_cells_never_run_as_formulas_and_round_trip_exactly(
+    engine: Engine, tmp_path: Path
+) -> None:
+    hostile = ['=HYPERLINK("http://evil.example")', "@SUM(1+1)", "+84 trực tiếp", "'=quoted"]
+    with Session(engine) as session, session.begin():
+        procedure = session.scalars(select(Procedure).where(Procedure.code == "1.001699")).one()
+        procedure.aliases = hostile
+        procedure.steps = ["- Bước một", "=2+2"]
+    first = tmp_path / "first.csv"
+    export_file(engine, first)
+    with first.open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
+    assert '\'=HYPERLINK("http://evil.example")' in "\n".join(cells)
+    assert import_file(engine, first, user="test").unchanged > 0  # nothing changed back
+    second = tmp_path / "second.csv"
+    export_file(engine, second)
+    assert second.read_bytes() == first.read_bytes()
+    with Session(engine) as session:
+        procedure = session.scalars(select(Procedure).where(Procedure.code == "1.001699")).one()
+        assert procedure.aliases == hostile and procedure.steps == ["- Bước một", "=2+2"]

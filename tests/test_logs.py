@@ -40,3 +40,20 @@ def test_installing_twice_adds_one_filter() -> None:
     install_log_redaction()
     filters = logging.getLogger("uvicorn.access").filters
     assert sum(isinstance(f, RedactingFilter) for f in filters) == 1
+
+
+def test_a_crafted_path_cannot_forge_a_log_line() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/x%0D%0A127.0.0.1 - admin logged in%00%E2%80%A8", "1.1", 404),
+        None,
+    )
+    assert RedactingFilter().filter(record)
+    message = record.getMessage()
+    assert "\n" not in message and "\r" not in message and "\x00" not in message
+    assert "\u2028" not in message
+    assert "\\x0d\\x0a127.0.0.1 - admin logged in\\x00\\x2028" in message

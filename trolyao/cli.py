@@ -224,13 +224,19 @@ def _cmd_bench_import(args: argparse.Namespace) -> int:
 def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from trolyao.settings import get_settings
+
+    trusted = get_settings().forwarded_allow_ips.strip()
     # Room for a long query string, so that it gets our clear 422 rather than a bare 400.
+    # Forwarded headers count only from the proxies the settings name (none by default).
     uvicorn.run(
         "api.main:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         h11_max_incomplete_event_size=256 * 1024,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
     return 0
 

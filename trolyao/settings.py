@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     rasa_auth_token: str | None = None
     action_server_url: str = "http://127.0.0.1:5055"
     api_host: str = "127.0.0.1"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs, or
+    # "*"); empty: none, so a client cannot pick the address its limits are counted on.
+    forwarded_allow_ips: str = ""
     api_port: int = 8000
     # Rasa's stores: SQLite files under var/ by default.
     tracker_store_url: str = Field(

@@ -44,12 +44,21 @@ DENIED: dict[int | str, dict[str, Any]] = {
 }
 
 
+EARLIEST = dt.date(2000, 1, 1)  # no usage before the assistant; no date arithmetic overflow
+LATEST = dt.date(2100, 12, 31)
+
+
 def date_range(
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
     channel: ChannelQuery = None,
 ) -> Range:
     """``from``/``to`` (UTC days, inclusive; the last 30 days by default) and a channel."""
+    for day in (start, end):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise HTTPException(
+                422, detail=f"Ngày phải trong khoảng {EARLIEST:%d/%m/%Y} – {LATEST:%d/%m/%Y}."
+            )
     end = end or dt.datetime.now(dt.timezone.utc).date()
     start = start or end - dt.timedelta(days=29)
     if start > end:

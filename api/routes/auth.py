@@ -11,7 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, same_origin
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, oauth2, same_origin
 from trolyao.accounts.auth import (
     AccountLocked,
     AuthError,
@@ -130,12 +130,17 @@ def open_session(
 
 
 @router.delete("/session", status_code=204, responses={401: {}, 403: {}})
-def close_session(user: CurrentUser, session: SessionDep, request: Request) -> Response:
-    """Sign out: the session's token stops working and the cookies are cleared."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        revoke_token(session, token)
-        session.commit()
+def close_session(
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    bearer: Annotated[str | None, Depends(oauth2)],
+) -> Response:
+    """Sign out: the token it was called with (cookie or bearer) stops working, and the
+    cookies are cleared."""
+    for token in {request.cookies.get(SESSION_COOKIE), bearer} - {None, ""}:
+        revoke_token(session, str(token))
+    session.commit()
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")

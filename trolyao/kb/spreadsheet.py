@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -193,10 +194,32 @@ def read_rows(path: Path, kind: str) -> Iterator[tuple[int, dict[str, Any], list
         yield from _xlsx_rows(path)
 
 
+MAX_JSON_DEPTH = 32  # a procedure record nests 5 levels; anything far deeper is hostile
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deep the brackets of a JSON text nest (strings skipped), without parsing it."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str, str]]]]:
     try:
-        data = json.loads(path.read_text("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("Tệp JSON phải mã hóa UTF-8.") from exc
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise ImportFileError(f"Tệp JSON lồng quá sâu (tối đa {MAX_JSON_DEPTH} tầng).")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise ImportFileError(f"Tệp JSON không đọc được: {str(exc)[:200]}") from exc
     if isinstance(data, dict) and isinstance(data.get("procedures"), list):
         data = data["procedures"]
@@ -218,6 +241,20 @@ def _check_header(header: list[str]) -> None:
         raise ImportFileError("Thiếu cột 'Tên thủ tục'.")
 
 
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula: a text starting with ``= + - @``,
+    a tab or a carriage return (after any quotes) gets one more leading ``'``."""
+    return "'" + value if isinstance(value, str) and _FORMULA.match(value) else value
+
+
+def unguard_cell(value: str) -> str:
+    """Undo :func:`guard_cell` exactly (an import of an export gives the same texts)."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value[1:]) else value
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str, str]]]]:
     csv.field_size_limit(MAX_CELL * 4)
     try:
@@ -228,7 +265,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str, 
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
-                row = dict(zip(header, cells, strict=False))
+                row = dict(zip(header, (unguard_cell(c) for c in cells), strict=False))
                 record, errors = row_to_record(row)
                 if len(cells) > len(header):
                     errors.append({"field": "_", "message": "Nhiều ô hơn số cột."})

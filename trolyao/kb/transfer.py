@@ -35,6 +35,7 @@ from trolyao.kb.spreadsheet import (
     ImportFileError,
     detect_format,
     field_header,
+    guard_cell,
     read_rows,
     record_to_row,
 )
@@ -340,7 +341,7 @@ def export_file(engine: Engine, path: Path, kind: str | None = None) -> int:
             writer = csv.writer(handle)
             writer.writerow(HEADERS)
             for record in records:
-                writer.writerow(record_to_row(record))
+                writer.writerow([guard_cell(value) for value in record_to_row(record)])
     else:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell

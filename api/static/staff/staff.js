@@ -269,6 +269,14 @@ function field(label, control) {
 
 // ---------------------------------------------------------------- pages
 
+/** ``next`` when it is a path of this site, else ``fallback``: never another origin
+ * ("//evil", "/\\evil", "https://evil"), whatever the browser makes of backslashes. */
+export function localPath(next, fallback) {
+  if (!next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return fallback;
+  const url = new URL(next, location.origin);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : fallback;
+}
+
 function loginPage() {
   const next = new URLSearchParams(location.search).get("next") || "";
   const message = el("div", { id: "login-message" });
@@ -288,7 +296,7 @@ function loginPage() {
     try {
       const { data } = await api("/api/auth/session", { method: "POST", form: new URLSearchParams(new FormData(form)) });
       const fallback = data.role === "editor" ? "/admin/procedures" : "/dashboard";
-      location.assign(next.startsWith("/") && !next.startsWith("//") ? next : fallback);
+      location.assign(localPath(next, fallback));
     } catch (error) {
       message.append(notice(error.message, "error"));
     }
