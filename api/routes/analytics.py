@@ -31,7 +31,7 @@ from trolyao.analytics.review import (
     update_review,
 )
 from trolyao.analytics.summary import Range, summary
-from trolyao.kb.admin import TEACH_FIELDS, DraftPending, teach
+from trolyao.kb.teaching import TEACH_FIELDS, DraftPending, teach
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 Official = Annotated[User, Depends(require_roles(*ANALYTICS_ROLES))]
