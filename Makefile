@@ -20,7 +20,7 @@ export UV_LINK_MODE ?= copy
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install install-app install-engine check-python test-prerequisites db train run test \
-	bench lint eval-search eval-nlu lock clean
+	bench lint eval-search eval-nlu audit lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ $(ENGINE_STAMP): requirements/engine.lock pyproject.toml | $(UV)
 install-app: check-python $(APP_STAMP)  ## Create the app env (.venv)
 install-engine: check-python $(ENGINE_STAMP)  ## Create the engine env (.venv-engine)
 install: install-app install-engine  ## Create both environments
+
+audit: install-app  ## pip-audit over both lock files (needs a vulnerability database: see docs/security.md)
+	$(UV) tool run pip-audit --disable-pip --require-hashes -r requirements/app.lock
+	$(UV) tool run pip-audit --disable-pip --require-hashes -r requirements/engine.lock
 
 lock:  ## Re-resolve the lock files (needs the package registry)
 	$(UV) pip compile -q pyproject.toml --extra dev --universal --python-version 3.10 --generate-hashes -o requirements/app.lock
