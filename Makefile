@@ -83,6 +83,7 @@ lint: install-app  ## ruff, mypy and the import rules of docs/architecture.md (l
 
 bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see docs/benchmarks.md
 	$(APP)/bin/trolyao bench search --procedures 10000
+	$(APP)/bin/trolyao bench search-quality --procedures 2650
 	$(APP)/bin/trolyao bench chat --senders 20 --messages 25
 	$(APP)/bin/trolyao bench webhook --updates 500 --concurrency 20
 	$(APP)/bin/trolyao bench zalo --events 300 --concurrency 1 10 20

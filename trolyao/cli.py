@@ -195,6 +195,13 @@ def _cmd_bench_zalo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_search_quality(args: argparse.Namespace) -> int:
+    from bench.large_kb import run_large_kb_evaluation
+
+    run_large_kb_evaluation(args.procedures, [Path(f) for f in args.files], Path(args.output))
+    return 0
+
+
 def _cmd_bench_ingest(args: argparse.Namespace) -> int:
     from bench.analytics import run_ingest_benchmark
 
@@ -396,6 +403,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench_webhook.add_argument("--concurrency", type=int, default=20)
     bench_webhook.add_argument("--output", default="var/bench/webhook.json")
     bench_webhook.set_defaults(func=_cmd_bench_webhook)
+    bench_quality = bench.add_parser(
+        "search-quality", help="search quality among ~2,650 look-alike procedures"
+    )
+    bench_quality.add_argument("--procedures", type=int, default=2650)
+    bench_quality.add_argument(
+        "--files",
+        nargs="+",
+        default=["tests/data/search_dev.jsonl", "tests/data/search_citizen_dev.jsonl"],
+    )
+    bench_quality.add_argument("--output", default="var/bench/search_quality.json")
+    bench_quality.set_defaults(func=_cmd_bench_search_quality)
     bench_zalo = bench.add_parser("zalo", help="Zalo webhook acknowledgement latency")
     bench_zalo.add_argument("--events", type=int, default=300)
     bench_zalo.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 20])
