@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.limits import BodyTooLarge
 from trolyao.errors import InvalidQuery, InvalidRecord, NotFound, TroLyAoError
 from trolyao.kb.admin import VersionConflict, VersionRequired
 
@@ -16,6 +17,14 @@ log = logging.getLogger(__name__)
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn domain errors into 4xx JSON answers."""
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(_request: Request, _exc: BodyTooLarge) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "Nội dung gửi lên quá lớn.", "code": "payload_too_large"},
+            status_code=413,
+            headers={"Connection": "close"},
+        )
 
     @app.exception_handler(InvalidQuery)
     async def _invalid_query(_request: Request, exc: InvalidQuery) -> JSONResponse:

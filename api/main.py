@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
+from api.limits import BodyLimit
 from api.logs import install_log_redaction
 from api.routes import (
     accounts,
@@ -39,27 +40,6 @@ from trolyao import __version__
 from trolyao.db import get_engine
 from trolyao.kb.search import ProcedureSearch
 from trolyao.settings import PROJECT_ROOT, get_settings
-
-MAX_BODY_BYTES = 64 * 1024
-# Larger bodies where staff send them: whole procedure records, and import files.
-BODY_LIMITS = (("/api/admin/import", 100 * 1024 * 1024), ("/api/admin/", 2 * 1024 * 1024))
-
-
-def body_limit(path: str) -> int:
-    """The largest body accepted on ``path``."""
-    return next((limit for prefix, limit in BODY_LIMITS if path.startswith(prefix)), MAX_BODY_BYTES)
-
-
-async def limit_body_size(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Refuse request bodies over the path's limit before reading them (413)."""
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > body_limit(request.url.path)):
-        return JSONResponse(
-            {"detail": "Nội dung gửi lên quá lớn.", "code": "payload_too_large"}, status_code=413
-        )
-    return await call_next(request)
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -113,7 +93,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         allow_headers=["Content-Type"],
         max_age=600,
     )
-    app.middleware("http")(limit_body_size)
+    app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(chat.router)
