@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from tests.support.assistant import Assistant, free_port
+from trolyao.analytics.ingest import Ingester
 from trolyao.db import make_engine
 from trolyao.deletion import process_deletions
 from trolyao.runtime.engine import engine_command, engine_env, model_path
@@ -110,6 +111,35 @@ def test_data_deletion_removes_the_conversation(assistant: Assistant) -> None:
     assert left == 0
     app_engine.dispose()
     tracker_engine.dispose()
+
+
+def test_deleted_text_is_left_in_no_file(assistant: Assistant) -> None:
+    words = "chuyện riêng của nhà tôi mã 7G3K"
+    assistant.say("e2e-wipe", f"làm hộ chiếu, {words}")
+    assistant.say("e2e-wipe", "xóa dữ liệu của tôi")
+    assistant.say("e2e-wipe", "có")
+    folder = assistant.tracker_db.parent
+    app_engine = make_engine(assistant.database_url)
+    tracker_engine = make_engine(f"sqlite:///{assistant.tracker_db}")
+    broker_engine = make_engine(f"sqlite:///{folder / 'events.db'}")
+    Ingester(app_engine, broker_engine).run_until_idle()  # analytics holds it too, until now
+    process_deletions(
+        app_engine,
+        tracker_engine,
+        grace=dt.timedelta(seconds=3),
+        resweep=dt.timedelta(seconds=60),
+        now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=10),
+        broker_engine=broker_engine,
+    )
+    for engine in (app_engine, tracker_engine, broker_engine):
+        engine.dispose()
+    needles = [words.encode(), words.encode("utf-16-le")]
+    holding = [
+        path.name
+        for path in folder.iterdir()
+        if path.is_file() and any(n in path.read_bytes() for n in needles)
+    ]
+    assert holding == []
 
 
 def test_readyz_reports_ready_then_not_ready(

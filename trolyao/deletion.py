@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trolyao.analytics.models import Conversation, Turn
 from trolyao.analytics.rollup import days_of_sender, refresh_days
+from trolyao.db import checkpoint
 from trolyao.schema import Base, as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,10 @@ def process_deletions(
                 continue
             request.events_deleted += deleted
             report.events_deleted += deleted
+    if report.first_passes or report.completed:
+        for engine in (tracker_engine, broker_engine, app_engine):
+            if engine is not None:
+                checkpoint(engine)  # no copy of the deleted rows left in a -wal file
     if report.events_deleted:
         log.info("deleted %d tracker events on request", report.events_deleted)
     return report
