@@ -125,6 +125,31 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client: TestClien
     assert unknown == wrong == {"status": 401, "detail": "Sai tên đăng nhập hoặc mật khẩu."}
 
 
+def test_an_unknown_name_is_locked_exactly_like_an_account(client: TestClient) -> None:
+    for name in ("canbo", "khongco"):
+        for _ in range(5):
+            assert login(client, name, "sai-mat-khau-roi")["status"] == 401
+    known = client.post("/api/auth/token", data={"username": "canbo", "password": "x" * 12})
+    unknown = client.post("/api/auth/token", data={"username": "khongco", "password": "x" * 12})
+    assert known.status_code == unknown.status_code == 429
+    assert known.json() == unknown.json()
+
+
+def test_a_stranger_elsewhere_cannot_lock_an_official_out(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        create_user(session, "can.bo.xa", PASSWORD, "official")
+    rules = {"max_failures": 3, "lockout": dt.timedelta(minutes=15)}
+    with Session(engine) as session, session.begin():
+        for _ in range(3):
+            with pytest.raises(AuthError):
+                authenticate(session, "can.bo.xa", "x" * 12, client="203.0.113.9", **rules)
+    with Session(engine) as session, session.begin():
+        with pytest.raises(AuthError):  # locked from the stranger's address
+            authenticate(session, "can.bo.xa", PASSWORD, client="203.0.113.9", **rules)
+        user = authenticate(session, "can.bo.xa", PASSWORD, client="10.1.2.3", **rules)
+        assert user.username == "can.bo.xa"  # the official's own office still signs in
+
+
 def test_lock_expires(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         create_user(session, "tam.khoa", PASSWORD, "editor")

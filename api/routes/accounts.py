@@ -14,14 +14,15 @@ from fastapi import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, require_roles
-from trolyao.accounts.auth import InvalidUser, create_user, hash_password
+from trolyao.accounts.auth import InvalidUser, create_user, hash_password, locked, unlock
 from trolyao.accounts.models import ApiToken, User
 from trolyao.accounts.roles import ADMIN_ROLES, ROLES, Role
 from trolyao.audit import AuditEntry, audit
 from trolyao.errors import InvalidRecord
-from trolyao.schema import as_utc, iso, utcnow
+from trolyao.schema import iso
 
 router = APIRouter(prefix="/api/admin", tags=["accounts"])
 Admin = Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
@@ -78,12 +79,12 @@ class UserPatch(BaseModel):
     password: str | None = Field(default=None, min_length=10, max_length=256)
 
 
-def _user_out(user: User) -> dict[str, Any]:
+def _user_out(user: User, session: Session) -> dict[str, Any]:
     return {
         "username": user.username,
         "role": user.role,
         "active": user.active,
-        "locked": user.locked_until is not None and as_utc(user.locked_until) > utcnow(),
+        "locked": locked(session, user.username),
         "created_at": iso(user.created_at),
     }
 
@@ -93,7 +94,9 @@ def list_users(_user: Admin, session: SessionDep) -> dict[str, Any]:
     """Every staff account."""
     return {
         "roles": list(ROLES),
-        "items": [_user_out(u) for u in session.scalars(select(User).order_by(User.username))],
+        "items": [
+            _user_out(u, session) for u in session.scalars(select(User).order_by(User.username))
+        ],
     }
 
 
@@ -106,7 +109,7 @@ def add_user(admin: Admin, session: SessionDep, body: UserIn) -> dict[str, Any]:
         raise InvalidRecord(exc.message, [{"field": "username", "message": exc.message}]) from exc
     audit(session, admin.username, "user_create", user.username, None, {"role": body.role})
     session.commit()
-    return _user_out(user)
+    return _user_out(user, session)
 
 
 @router.patch("/users/{username}", responses={**DENIED, 404: {}, 422: {}})
@@ -134,12 +137,11 @@ def change_user(
         user.active = body.active
     if body.password is not None:
         user.password_hash = hash_password(body.password)
-        user.failed_logins = 0
-        user.locked_until = None
+        unlock(session, user.username)
         changed["password"] = True
     if changed.get("role") or body.active is False or body.password is not None:
         # a changed account signs in again
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     audit(session, admin.username, "user_update", user.username, None, changed)
     session.commit()
-    return _user_out(user)
+    return _user_out(user, session)

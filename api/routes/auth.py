@@ -70,6 +70,7 @@ def _login(
             form.password,
             max_failures=settings.auth_max_failures,
             lockout=dt.timedelta(minutes=settings.auth_lockout_minutes),
+            client=request.client.host if request.client else "-",
         )
     except AccountLocked as exc:
         session.commit()

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from trolyao.accounts.models import ApiToken, User
+from trolyao.accounts.models import ApiToken, LoginFailures, User
 from trolyao.accounts.roles import ROLES
 from trolyao.errors import TroLyAoError
 from trolyao.schema import as_utc, utcnow
@@ -56,7 +56,6 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
         password_hash=_hasher.hash(password),
         role=role,
         active=True,
-        failed_logins=0,
     )
     session.add(user)
     session.flush()
@@ -77,27 +76,53 @@ def authenticate(
     *,
     max_failures: int,
     lockout: dt.timedelta,
+    client: str = "-",
     now: dt.datetime | None = None,
 ) -> User:
-    """Return the user for these credentials, counting failures and locking the account."""
+    """Return the user for these credentials; count failures per (name, client) and lock.
+
+    An unknown name and a wrong password get the same answer, and so does a locked one: the
+    lock is kept for (name, client) whether the account exists or not.
+    """
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    name = username.strip().lower()[:64]
+    failures = session.get(LoginFailures, (name, client[:64]))
+    if failures is not None and failures.locked_until is not None:
+        if as_utc(failures.locked_until) > now:
+            raise AccountLocked(as_utc(failures.locked_until))
+        failures.locked_until = None
+        failures.failures = 0
+    user = session.scalar(select(User).where(User.username == name))
+    valid = user is not None and user.active and _verify(user.password_hash, password)
     if user is None or not user.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_DUMMY_HASH, password)  # the same time for a name that does not exist
+    if not valid:
+        if failures is None:
+            failures = LoginFailures(username=name, client=client[:64], failures=0)
+            session.add(failures)
+        failures.failures += 1
+        if failures.failures >= max_failures:
+            failures.locked_until = now + lockout
+            failures.failures = 0
         raise AuthError("Sai tên đăng nhập hoặc mật khẩu.")
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        raise AccountLocked(as_utc(user.locked_until))
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-        raise AuthError("Sai tên đăng nhập hoặc mật khẩu.")
-    user.failed_logins = 0
-    user.locked_until = None
+    assert user is not None
+    if failures is not None:
+        session.delete(failures)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def locked(session: Session, username: str, now: dt.datetime | None = None) -> bool:
+    """Whether the account is locked from some client."""
+    now = now or utcnow()
+    rows = session.scalars(select(LoginFailures).where(LoginFailures.username == username))
+    return any(r.locked_until is not None and as_utc(r.locked_until) > now for r in rows)
+
+
+def unlock(session: Session, username: str) -> None:
+    """Forget every failure and lock of an account (an admin reset it)."""
+    session.execute(delete(LoginFailures).where(LoginFailures.username == username))
 
 
 def issue_token(session: Session, user: User, ttl: dt.timedelta) -> tuple[str, dt.datetime]:
