@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -271,3 +272,54 @@ def test_csv_cells_never_run_as_formulas_and_round_trip_exactly(
     with Session(engine) as session:
         procedure = session.scalars(select(Procedure).where(Procedure.code == "1.001699")).one()
         assert procedure.aliases == hostile and procedure.steps == ["- Bước một", "=2+2"]
+
+
+def _crafted_xlsx(path: Path, dimension: str) -> None:
+    """A small real workbook whose sheet then declares ``dimension``, as a hostile file would."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADERS[:5])
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"\s*/>',
+                    f'<dimension ref="{dimension}"/>'.encode(),
+                    data,
+                )
+            out.writestr(item, data)
+
+
+@pytest.mark.parametrize("dimension", ["A1:XFD20000", "A1:XFD1048576", "A1:E2000000"])
+def test_a_spreadsheet_declaring_a_huge_size_is_refused_at_once(
+    engine: Engine, tmp_path: Path, dimension: str
+) -> None:
+    import time
+
+    from trolyao.kb.spreadsheet import ImportFileError
+
+    path = tmp_path / "huge.xlsx"
+    _crafted_xlsx(path, dimension)
+    assert path.stat().st_size < 10_000
+    started = time.monotonic()
+    with pytest.raises(ImportFileError, match="quá nhiều"):
+        import_file(engine, path, user="kiemthu", dry_run=True)
+    assert time.monotonic() - started < 5
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(engine: Engine, tmp_path: Path) -> None:
+    import zipfile
+
+    from trolyao.kb.spreadsheet import ImportFileError
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 5_000_000)  # 30 MB of the same
+    with pytest.raises(ImportFileError, match="giải nén"):
+        import_file(engine, path, user="kiemthu", dry_run=True)

@@ -276,19 +276,50 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str, 
         raise ImportFileError(f"Tệp CSV không đọc được: {exc}") from exc
 
 
+MAX_XLSX_ROWS = 100_001  # a header and the import's row limit
+MAX_XLSX_COLUMNS = len(COLUMNS) + 20
+MAX_XLSX_UNPACKED = 300 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # unpacked / packed: real workbooks stay far below
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl unpacks anything."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError("Tệp Excel không đọc được (.xlsx).") from exc
+    unpacked = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    if unpacked > MAX_XLSX_UNPACKED or unpacked / packed > MAX_XLSX_RATIO:
+        raise ImportFileError("Tệp Excel quá lớn khi giải nén; hãy chia nhỏ tệp.")
+
+
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str, str]]]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise ImportFileError("Tệp Excel không đọc được (.xlsx).") from exc
     try:
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        # The sheet's declared size, before reading a row: a 5 KB file may declare a million
+        # rows of 16,384 columns.
+        if (sheet.max_row or 0) > MAX_XLSX_ROWS or (sheet.max_column or 0) > MAX_XLSX_COLUMNS:
+            raise ImportFileError(
+                f"Bảng tính khai báo quá nhiều dòng hoặc cột (tối đa {MAX_XLSX_ROWS - 1} dòng, "
+                f"{MAX_XLSX_COLUMNS} cột)."
+            )
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         _check_header(header)
         for number, values in enumerate(rows, start=2):
+            if number > MAX_XLSX_ROWS:  # empty rows count too
+                raise ImportFileError(f"Tối đa {MAX_XLSX_ROWS - 1} dòng mỗi lần nhập.")
             if not any(v not in (None, "") for v in values):
                 continue
             row = {h: v for h, v in zip(header, values, strict=False) if h}
