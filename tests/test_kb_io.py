@@ -23,9 +23,13 @@ from sqlalchemy.orm import Session
 from api.main import create_app
 from tests.support.staff import PASSWORD, staff_client
 from tests.support.staff import bearer as auth
+from trolyao.kb.export import export_file
 from trolyao.kb.models import Procedure, ProcedureVersion
+from trolyao.kb.seed import load_seed_records
 from trolyao.kb.spreadsheet import HEADERS
-from trolyao.kb.transfer import export_file, import_file
+from trolyao.kb.transfer import import_file
+
+SEEDED = len(load_seed_records())
 
 
 @pytest.fixture
@@ -50,9 +54,9 @@ def cells(path: Path) -> list[list[Any]]:
 @pytest.mark.parametrize("kind", ["json", "csv", "xlsx"])
 def test_export_import_export_is_identical(engine: Engine, tmp_path: Path, kind: str) -> None:
     first = tmp_path / f"first.{kind}"
-    assert export_file(engine, first) == 45
+    assert export_file(engine, first) == SEEDED
     report = import_file(engine, first, user="kiemthu")
-    assert (report.rows, report.created, report.updated, report.unchanged) == (45, 0, 0, 45)
+    assert (report.rows, report.created, report.updated, report.unchanged) == (SEEDED, 0, 0, SEEDED)
     assert report.errors == [] and report.written
     assert versions(engine) == 0  # nothing changed, so no version was made
     second = tmp_path / f"second.{kind}"
@@ -77,9 +81,9 @@ def test_an_edited_spreadsheet_updates_only_what_changed(engine: Engine, tmp_pat
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(rows)
     report = import_file(engine, path, user="kiemthu")
-    assert (report.created, report.updated, report.unchanged) == (0, 1, 44)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, SEEDED - 1)
     again = import_file(engine, path, user="kiemthu")  # idempotent
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 45)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, SEEDED)
     with TestClient(create_app(engine)) as client:
         fee = client.get("/api/procedures/1.004837").json()["cach_thuc_thuc_hien"][0]
     assert fee["phi_le_phi"][0]["so_tien_vnd"] == 12000
@@ -162,7 +166,7 @@ def test_the_cli(engine: Engine, tmp_path: Path) -> None:
         [trolyao, "kb", "export", str(out)], env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "45 thủ tục" in done.stdout
+    assert f"{SEEDED} thủ tục" in done.stdout
     dry = subprocess.run(
         [trolyao, "kb", "import", str(out), "--dry-run"],
         env=env,
@@ -171,8 +175,8 @@ def test_the_cli(engine: Engine, tmp_path: Path) -> None:
         check=False,
     )
     assert dry.returncode == 0, dry.stderr
-    assert "45 dòng: 0 mới, 0 cập nhật, 0 không đổi, 0 lỗi (chạy thử" in dry.stdout
-    assert "kiểm tra: 45 dòng" in dry.stderr
+    assert f"{SEEDED} dòng: 0 mới, 0 cập nhật, 0 không đổi, 0 lỗi (chạy thử" in dry.stdout
+    assert f"kiểm tra: {SEEDED} dòng" in dry.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"ten_thu_tuc": "x"}, {"linh_vuc": "y"}]), "utf-8")
     failed = subprocess.run(
@@ -198,10 +202,10 @@ def test_the_api_streams_progress_then_the_report(client: TestClient, tmp_path: 
         )
         assert response.status_code == 200
         lines = [json.loads(line) for line in response.text.splitlines()]
-        assert lines[0] == {"phase": "validate", "rows": 45}
+        assert lines[0] == {"phase": "validate", "rows": SEEDED}
         final = lines[-1]
-        assert (final["phase"], final["rows"], final["error_count"]) == ("done", 45, 0)
-        assert final["unchanged"] == (0 if dry == "true" else 45)
+        assert (final["phase"], final["rows"], final["error_count"]) == ("done", SEEDED, 0)
+        assert final["unchanged"] == (0 if dry == "true" else SEEDED)
     wrong = client.post(
         "/api/admin/import", files={"file": ("kb.pdf", b"%PDF", "application/pdf")}, headers=headers
     )
@@ -209,7 +213,7 @@ def test_the_api_streams_progress_then_the_report(client: TestClient, tmp_path: 
     xlsx = client.get("/api/admin/export", params={"format": "xlsx"}, headers=headers)
     assert xlsx.content[:2] == b"PK"
     records = client.get("/api/admin/export", params={"format": "json"}, headers=headers).json()
-    assert len(records) == 45 and {r["status"] for r in records} == {"published"}
+    assert len(records) == SEEDED and {r["status"] for r in records} == {"published"}
     assert PASSWORD  # the shared fixture's accounts
 
 
@@ -242,13 +246,13 @@ def test_many_changed_records_are_versioned_and_live(engine: Engine, tmp_path: P
         record["yeu_cau_dieu_kien"] = f"Điều kiện mới của {record['ten_thu_tuc']}"
     path.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
     report = import_file(engine, path, user="kiemthu")
-    assert (report.updated, report.unchanged, report.errors) == (45, 0, [])
-    assert versions(engine) == 90  # a baseline and the new version of each
+    assert (report.updated, report.unchanged, report.errors) == (SEEDED, 0, [])
+    assert versions(engine) == 2 * SEEDED  # a baseline and the new version of each
     with TestClient(create_app(engine)) as client:
         body = client.get("/api/procedures/1.001193").json()
     assert body["yeu_cau_dieu_kien"] == "Điều kiện mới của Đăng ký khai sinh"
     again = import_file(engine, path, user="kiemthu")
-    assert (again.updated, again.unchanged) == (0, 45)
+    assert (again.updated, again.unchanged) == (0, SEEDED)
 
 
 def test_csv_cells_never_run_as_formulas_and_round_trip_exactly(

@@ -1,4 +1,5 @@
-"""The seed knowledge base: the catalog's 45 procedures, unknowns left null, idempotent."""
+"""The seed knowledge base: the catalog's 45 procedures merged with the national portal's
+243 most used others, unknowns left null, idempotent."""
 
 from __future__ import annotations
 
@@ -60,10 +61,27 @@ CATALOG = {
 }
 
 
-def test_seed_file_holds_exactly_the_catalog_names_and_codes() -> None:
+SEEDED = 45 + 243  # the catalog, and the portal's records of procedures it does not hold
+
+
+def test_seed_keeps_the_catalog_names_and_codes_and_adds_the_portals() -> None:
     records = load_seed_records()
-    assert {r.ten_thu_tuc: r.ma_thu_tuc for r in records} == CATALOG
-    assert len(records) == 45
+    names = {r.ten_thu_tuc: r.ma_thu_tuc for r in records}
+    assert {name: names.get(name) for name in CATALOG} == CATALOG
+    assert len(records) == SEEDED
+    codes = [r.ma_thu_tuc for r in records if r.ma_thu_tuc]
+    assert len(codes) == len(set(codes))
+
+
+def test_a_merged_procedure_keeps_the_catalogs_words_beside_the_official_name() -> None:
+    birth = next(r for r in load_seed_records() if r.ma_thu_tuc == "1.001193")
+    assert birth.ten_thu_tuc == "Đăng ký khai sinh"
+    assert "làm giấy khai sinh" in birth.ten_goi_khac
+    assert "Thủ tục đăng ký khai sinh" in birth.ten_goi_khac  # the portal's official name
+    assert "vừa sinh con" in birth.tinh_huong
+    assert birth.dia_ban.ten_tinh == "Lạng Sơn"
+    assert birth.nguon.sha256 and birth.nguon.url
+    assert birth.nguon.url.startswith("https://dichvucong.gov.vn/")
 
 
 def test_every_seed_record_carries_its_source_note() -> None:
@@ -71,13 +89,16 @@ def test_every_seed_record_carries_its_source_note() -> None:
         if record.ten_thu_tuc != "Đăng ký đất đai và cấp Giấy chứng nhận quyền sử dụng đất lần đầu":
             assert record.nguon.ghi_chu, record.ten_thu_tuc
         if record.ma_thu_tuc:
-            assert record.nguon.url and record.ma_thu_tuc in record.nguon.url
+            assert record.nguon.url
+            # a catalog-only record names its code in the URL; a portal one keeps its hash
+            assert record.ma_thu_tuc in record.nguon.url or record.nguon.sha256
 
 
 def test_seeded_database_has_all_procedures(seeded_engine: Engine) -> None:
     with Session(seeded_engine) as session:
-        rows = session.execute(select(Procedure.name, Procedure.code)).all()
-    assert dict(rows) == CATALOG
+        rows = dict(session.execute(select(Procedure.name, Procedure.code)).all())
+    assert {name: rows.get(name) for name in CATALOG} == CATALOG
+    assert len(rows) == SEEDED
 
 
 def test_catalog_facts_are_stored_on_the_right_channel(seeded_engine: Engine) -> None:
@@ -98,7 +119,7 @@ def test_catalog_facts_are_stored_on_the_right_channel(seeded_engine: Engine) ->
 
 def test_unknown_facts_stay_null_never_invented(seeded_engine: Engine) -> None:
     with Session(seeded_engine) as session:
-        guardianship = to_record(get_procedure(session, "1.004837"))
+        guardianship = to_record(get_procedure(session, "1.000881"))  # not in the portal file
         land = to_record(
             get_procedure(
                 session, "dang-ky-dat-dai-va-cap-giay-chung-nhan-quyen-su-dung-dat-lan-dau"
@@ -120,10 +141,10 @@ def test_seeding_twice_changes_nothing(engine: Engine) -> None:
         revision = current_revision(session)
     with Session(engine) as session, session.begin():
         report = seed_all(session)
-    assert (report.inserted, report.updated, report.unchanged) == (0, 0, 45)
+    assert (report.inserted, report.updated, report.unchanged) == (0, 0, SEEDED)
     assert report.dossiers_inserted == 0
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Procedure)) == 45
+        assert session.scalar(select(func.count()).select_from(Procedure)) == SEEDED
         assert session.scalar(select(func.count()).select_from(Dossier)) == 5
         assert current_revision(session) == revision
 
@@ -144,11 +165,11 @@ def test_overwrite_restores_the_seed_record(engine: Engine) -> None:
         get_procedure(session, "1.001193").requirements = "sai"
     with Session(engine) as session, session.begin():
         report = seed_all(session, overwrite=True)
-    assert report.updated == 45
+    assert report.updated == SEEDED
     with Session(engine) as session:
         birth = get_procedure(session, "1.001193")
         assert birth.requirements is None
-        assert next(d.name for d in birth.documents) == "Tờ khai đăng ký khai sinh theo mẫu"
+        assert any(d.name.startswith("Giấy chứng sinh") for d in birth.documents)
 
 
 def test_demo_dossiers_point_at_their_procedures(seeded_engine: Engine) -> None:

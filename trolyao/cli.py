@@ -50,6 +50,15 @@ def _search_json(text: str, limit: int) -> list[dict[str, object]]:
     return [{"code": hit.code, "name": hit.name, "score": hit.score} for hit in result.hits]
 
 
+def _date(text: str) -> object:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
 def _cmd_kb_import(args: argparse.Namespace) -> int:
     from trolyao.db import get_engine
     from trolyao.kb.spreadsheet import ImportFileError
@@ -64,9 +73,11 @@ def _cmd_kb_import(args: argparse.Namespace) -> int:
             get_engine(),
             Path(args.file),
             user=args.user,
+            kind=args.format,
             dry_run=args.dry_run,
             status=args.status,
             progress=progress,
+            collected_on=args.collected_on,
         )
     except (ImportFileError, OSError) as exc:
         print(f"Không nhập được: {getattr(exc, 'message', exc)}", file=sys.stderr)
@@ -75,11 +86,23 @@ def _cmd_kb_import(args: argparse.Namespace) -> int:
         print(f"dòng {error['row']}: {error['field']}: {error['message']}")
     if len(report.errors) > 200:
         print(f"… và {len(report.errors) - 200} lỗi nữa")
+    if report.dry_run:
+        for note in report.notes[:500]:
+            print(f"dòng {note['row']}: {note['field']}: (để trống) {note['message']}")
+        if len(report.notes) > 500:
+            print(f"… và {len(report.notes) - 500} ghi chú nữa")
+    partial = report.skipped or (report.notes and not report.errors)
     print(
         f"{report.rows} dòng: {report.created} mới, {report.updated} cập nhật, "
         f"{report.unchanged} không đổi, {len(report.errors)} lỗi"
+        + (f", {report.skipped} dòng bỏ qua" if report.skipped else "")
+        + (f", {len(report.notes)} ô để trống" if partial or report.notes else "")
         + (" (chạy thử, không ghi gì)" if report.dry_run else "")
-        + (" — không ghi gì vì còn lỗi" if report.errors and not report.dry_run else "")
+        + (
+            " — không ghi gì vì còn lỗi"
+            if report.errors and not report.dry_run and not report.written
+            else ""
+        )
         + f"; {report.seconds:.1f} s"
     )
     return 1 if report.errors else 0
@@ -87,8 +110,8 @@ def _cmd_kb_import(args: argparse.Namespace) -> int:
 
 def _cmd_kb_export(args: argparse.Namespace) -> int:
     from trolyao.db import get_engine
+    from trolyao.kb.export import export_file
     from trolyao.kb.spreadsheet import ImportFileError
-    from trolyao.kb.transfer import export_file
 
     try:
         count = export_file(get_engine(), Path(args.file))
@@ -359,9 +382,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=_cmd_kb_search)
     kb_import = kb.add_parser(
-        "import", help="import procedures from .json, .csv or .xlsx (upsert by code)"
+        "import",
+        help="import procedures from .json, .csv, .xlsx or national-portal records (.jsonl, "
+        "--format dvc-portal); upsert by code",
     )
     kb_import.add_argument("file")
+    kb_import.add_argument(
+        "--format",
+        choices=["json", "csv", "xlsx", "dvc-portal"],
+        default=None,
+        help="the file's format (default: from its extension; .jsonl is dvc-portal)",
+    )
+    kb_import.add_argument(
+        "--collected-on",
+        type=_date,
+        default=None,
+        help="dvc-portal: the day the records were collected from the portal (YYYY-MM-DD)",
+    )
     kb_import.add_argument(
         "--dry-run", action="store_true", help="report every row's errors, write nothing"
     )

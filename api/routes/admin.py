@@ -34,6 +34,7 @@ from trolyao.accounts.models import User
 from trolyao.accounts.roles import ADMIN_ROLES, KNOWLEDGE_BASE_ROLES
 from trolyao.kb import admin as kbadmin
 from trolyao.kb import changes, spreadsheet, validation
+from trolyao.kb import export as kbexport
 from trolyao.kb import transfer as kbio
 from trolyao.kb import versions as kbversions
 
@@ -240,14 +241,21 @@ def _report_stream(
 async def import_knowledge_base(
     user: Editor,
     request: Request,
-    file: Annotated[UploadFile, File(description=".json, .csv hoặc .xlsx")],
+    file: Annotated[
+        UploadFile, File(description=".json, .csv, .xlsx, or national-portal records (.jsonl)")
+    ],
     dry_run: bool = False,
     status: Annotated[Literal["draft", "published"] | None, Query()] = None,
+    format: Annotated[  # noqa: A002  (the CLI's --format)
+        Literal["json", "csv", "xlsx", "dvc-portal"] | None, Query()
+    ] = None,
 ) -> StreamingResponse:
     """Import procedures (upsert by code). A dry run reports every row's errors and writes
-    nothing; a real run writes nothing either unless the whole file is clean. The answer
-    is NDJSON: progress lines, then the report."""
-    kind = spreadsheet.detect_format(FilePath(file.filename or "x"), None)
+    nothing; a real run writes nothing either unless the whole file is clean, except for
+    national-portal records (``format=dvc-portal`` or a .jsonl file), where rows with
+    errors are skipped, the others written, and unreadable cells reported as notes. The
+    answer is NDJSON: progress lines, then the report."""
+    kind = spreadsheet.detect_format(FilePath(file.filename or "x"), format)
     handle = tempfile.NamedTemporaryFile(delete=False, suffix=f".{kind}")  # noqa: SIM115
     size = 0
     with handle:
@@ -281,7 +289,7 @@ def export_knowledge_base(
     folder = FilePath(tempfile.mkdtemp(prefix="trolyao-export-"))
     name = f"thu-tuc-hanh-chinh_{dt.date.today().isoformat()}.{format}"
     path = folder / name
-    kbio.export_file(request.app.state.engine, path, format)
+    kbexport.export_file(request.app.state.engine, path, format)
     media = {
         "json": "application/json",
         "csv": "text/csv; charset=utf-8",

@@ -172,6 +172,8 @@ class Fee(Base):
     text: Mapped[str] = mapped_column(Text)
     exemption: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
+    # The last day the amount applies, when the source says so (NULL: no end stated).
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Document(Base):
@@ -268,6 +270,21 @@ class ProcedureVersion(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SourceRecord(Base):
+    """A raw record as a source gave it (a national-portal line), kept by its sha256 so
+    that every imported fact can be traced to the text it was read from."""
+
+    __tablename__ = "source_records"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    format: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(16), index=True)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    collected_on: Mapped[dt.date | None] = mapped_column(Date)
+    raw: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -67,6 +67,9 @@ class FeeRecord(_Record):
     nguyen_van: Long
     mien_giam: Long | None = None
     can_cu: Long | None = None
+    # The last day the amount applies, when the source's own note says so ("đến hết ngày
+    # 31/12/2025"); answers after that day carry a caveat.
+    ap_dung_den: dt.date | None = None
 
 
 class ChannelRecord(_Record):
@@ -207,7 +210,7 @@ def slugify(text: str) -> str:
     """Return a URL-safe key from a name: ``Đăng ký khai sinh`` -> ``dang-ky-khai-sinh``."""
     ascii_text = unicodedata.normalize("NFKD", fold(text)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug[:200] or "thu-tuc"
+    return slug[:200].rstrip("-") or "thu-tuc"
 
 
 def apply_record(procedure: Procedure, record: ProcedureRecord) -> Procedure:
@@ -272,6 +275,7 @@ def _channel(position: int, channel: ChannelRecord) -> SubmissionChannel:
                 text=f.nguyen_van,
                 exemption=f.mien_giam,
                 basis=f.can_cu,
+                valid_until=f.ap_dung_den,
             )
             for i, f in enumerate(channel.phi_le_phi)
         ],
@@ -330,6 +334,7 @@ def to_record(procedure: Procedure) -> PublicProcedure:
                         nguyen_van=f.text,
                         mien_giam=f.exemption,
                         can_cu=f.basis,
+                        ap_dung_den=f.valid_until,
                     )
                     for f in c.fees
                 ],

@@ -1,4 +1,10 @@
-"""The seed knowledge base: the catalog's procedures and a few demo dossiers.
+"""The seed knowledge base: the catalog's procedures, merged by national code with the
+national portal's records of the procedures citizens use most, and a few demo dossiers.
+
+``procedures.json`` is the catalog (our names, aliases, situations and the facts we
+checked); ``dvc_portal_records.jsonl.gz`` holds the portal's raw records as collected
+(mid-2026), parsed at seed time by :mod:`trolyao.kb.portal` so that every seeded fact can
+be traced to its raw line (``nguon.sha256``).
 
 Seeding is idempotent and never overwrites what admins changed: a procedure whose
 code or local key is already present is left alone unless ``overwrite`` is asked.
@@ -7,7 +13,10 @@ code or local key is already present is left alone unless ``overwrite`` is asked
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gzip
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -18,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from trolyao.errors import InvalidRecord
 from trolyao.kb.models import Dossier, Procedure
+from trolyao.kb.portal import merge_known, read_portal_lines
 from trolyao.kb.records import ProcedureRecord, apply_record, slugify
 from trolyao.kb.repository import find_procedure_id, get_procedure
 
@@ -32,10 +42,30 @@ class SeedReport:
     dossiers_inserted: int = 0
 
 
-def load_seed_records() -> list[ProcedureRecord]:
-    """Read and validate the project's seed file ``trolyao/data/procedures.json``."""
+PORTAL_FILE = "dvc_portal_records.jsonl.gz"
+
+
+@functools.cache
+def load_seed_records() -> tuple[ProcedureRecord, ...]:
+    """The catalog's records merged with the portal's: the catalog's names, aliases and
+    situations stay, the portal's facts fill in (see :func:`trolyao.kb.portal.merge_known`);
+    catalog procedures the portal does not cover stay as they are."""
     raw = resources.files("trolyao.kb.data").joinpath("procedures.json").read_text("utf-8")
-    return [parse_record(item) for item in json.loads(raw)]
+    catalog: list[dict[str, Any]] = json.loads(raw)
+    by_code = {item["ma_thu_tuc"]: item for item in catalog if item.get("ma_thu_tuc")}
+    merged: dict[str, dict[str, Any]] = {}
+    packed = resources.files("trolyao.kb.data").joinpath(PORTAL_FILE)
+    with packed.open("rb") as handle, gzip.open(handle) as lines:
+        for row in read_portal_lines(lines):
+            if row.record is None:
+                continue  # the packaged file is clean; a bad line would only be skipped
+            code = row.record["ma_thu_tuc"]
+            merged[code] = merge_known(by_code.get(code), row.record)
+    records = [
+        merged.pop(item["ma_thu_tuc"], item) if item.get("ma_thu_tuc") else item for item in catalog
+    ]
+    records += merged.values()
+    return tuple(parse_record(item) for item in records)
 
 
 def parse_record(data: Any) -> ProcedureRecord:
@@ -51,7 +81,7 @@ def parse_record(data: Any) -> ProcedureRecord:
 
 
 def seed_procedures(
-    session: Session, records: list[ProcedureRecord], *, overwrite: bool = False
+    session: Session, records: Sequence[ProcedureRecord], *, overwrite: bool = False
 ) -> SeedReport:
     """Insert the procedures that are missing; with ``overwrite``, also replace the others."""
     report = SeedReport()

@@ -16,7 +16,7 @@ from typing import Any
 
 from trolyao.errors import TroLyAoError
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "dvc-portal")
 
 
 MAX_CELL = 100_000
@@ -77,8 +77,10 @@ class ImportFileError(TroLyAoError):
 def detect_format(path: Path, given: str | None = None) -> str:
     """The file's format from ``given`` or its extension."""
     kind = (given or path.suffix.lstrip(".")).lower()
+    if kind == "jsonl":
+        kind = "dvc-portal"  # one national-portal record per line
     if kind not in FORMATS:
-        raise ImportFileError("Định dạng tệp phải là .json, .csv hoặc .xlsx.")
+        raise ImportFileError("Định dạng tệp phải là .json, .csv, .xlsx hoặc dvc-portal (.jsonl).")
     return kind
 
 
@@ -232,9 +234,59 @@ def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str,
             yield number, {}, [{"field": "_", "message": "Mỗi phần tử phải là một đối tượng."}]
 
 
+EXCEL_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
+_CONTINUED = re.compile(r"^(.+) \(tiếp (\d+)\)$")
+
+
+def continued_header(header: str, part: int) -> str:
+    """The column holding part ``part`` (2, 3 …) of a cell too long for one Excel cell."""
+    return f"{header} (tiếp {part})"
+
+
+def split_for_excel(headers: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows where a text longer than Excel's cell limit continues in extra
+    columns "<header> (tiếp 2)", "(tiếp 3)" … at the end; reading joins them back."""
+    parts = [1] * len(headers)
+    for row in rows:
+        for i, value in enumerate(row):
+            if isinstance(value, str) and len(value) > EXCEL_CELL:
+                parts[i] = max(parts[i], -(-len(value) // EXCEL_CELL))
+    extra = [(i, p) for i, n in enumerate(parts) for p in range(2, n + 1)]
+    out_headers = headers + [continued_header(headers[i], p) for i, p in extra]
+    out_rows = []
+    for row in rows:
+        cells = [v[:EXCEL_CELL] if isinstance(v, str) else v for v in row]
+        for i, p in extra:
+            value = row[i]
+            chunk = value[(p - 1) * EXCEL_CELL : p * EXCEL_CELL] if isinstance(value, str) else ""
+            cells.append(chunk)
+        out_rows.append(cells)
+    return out_headers, out_rows
+
+
+def _join_continued(row: dict[str, Any]) -> dict[str, Any]:
+    """Join "(tiếp N)" columns back onto their cell."""
+    extra = sorted(
+        (int(m.group(2)), m.group(1), key)
+        for key in row
+        if (m := _CONTINUED.match(key)) is not None
+    )
+    if not extra:
+        return row
+    out = {k: v for k, v in row.items() if not _CONTINUED.match(k)}
+    for _part, header, key in extra:
+        if row[key] not in (None, ""):
+            out[header] = f"{out.get(header) or ''}{row[key]}"
+    return out
+
+
 def _check_header(header: list[str]) -> None:
     known = set(HEADERS)
-    unknown = [h for h in header if h and h not in known]
+    unknown = [
+        h
+        for h in header
+        if h and h not in known and not ((m := _CONTINUED.match(h)) and m.group(1) in known)
+    ]
     if unknown:
         raise ImportFileError(f"Cột không có trong mẫu: {', '.join(unknown[:10])}.")
     if "Tên thủ tục" not in header:
@@ -322,7 +374,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str,
                 raise ImportFileError(f"Tối đa {MAX_XLSX_ROWS - 1} dòng mỗi lần nhập.")
             if not any(v not in (None, "") for v in values):
                 continue
-            row = {h: v for h, v in zip(header, values, strict=False) if h}
+            row = _join_continued({h: v for h, v in zip(header, values, strict=False) if h})
             record, errors = row_to_record(row)
             yield number, record, errors
     finally:

@@ -13,8 +13,7 @@ their times and fees, documents, legal bases) are JSON in their cell.
 
 from __future__ import annotations
 
-import csv
-import json
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,18 +25,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from trolyao.audit import audit
 from trolyao.errors import InvalidRecord
-from trolyao.kb.admin import create_known_new, editable, locate, update_known
-from trolyao.kb.models import Procedure, ProcedureVersion, SubmissionChannel
+from trolyao.kb import portal
+from trolyao.kb.admin import create_known_new, update_known
+from trolyao.kb.models import Procedure, ProcedureVersion, SourceRecord, SubmissionChannel
+from trolyao.kb.portal import PortalRow
 from trolyao.kb.records import slugify, to_record
 from trolyao.kb.repository import get_procedure
 from trolyao.kb.spreadsheet import (
-    HEADERS,
     ImportFileError,
     detect_format,
     field_header,
-    guard_cell,
     read_rows,
-    record_to_row,
 )
 from trolyao.kb.validation import EditableRecord, record_json, validate
 
@@ -59,6 +57,10 @@ class ImportReport:
     dry_run: bool = False
     written: bool = False
     seconds: float = 0.0
+    # dvc-portal only: rows with errors are skipped (the rest imports), and cells that
+    # could not be read with confidence are reported as notes (their facts stay null).
+    skipped: int = 0
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,8 +68,11 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "skipped": self.skipped,
             "errors": self.errors[:1000],
             "error_count": len(self.errors),
+            "notes": self.notes[:1000],
+            "note_count": len(self.notes),
             "dry_run": self.dry_run,
             "written": self.written,
             "seconds": round(self.seconds, 2),
@@ -75,6 +80,33 @@ class ImportReport:
 
 
 Progress = Callable[[str, int], None]
+
+
+@dataclass
+class _Row:
+    number: int
+    data: dict[str, Any]
+    errors: list[dict[str, str]]
+    notes: list[dict[str, str]] = field(default_factory=list)
+    source: PortalRow | None = None
+
+
+def _rows(
+    path: Path, kind: str, known: dict[str, Known], collected_on: dt.date | None
+) -> Iterator[_Row]:
+    """Every row of the file as a record dict; portal records are merged with what the
+    knowledge base holds for their code (our names, aliases and situations stay)."""
+    if kind != portal.FORMAT:
+        for number, data, errors in read_rows(path, kind):
+            yield _Row(number, data, errors)
+        return
+    for row in portal.read_portal_rows(path, collected_on):
+        if row.record is None:
+            yield _Row(row.number, {}, row.errors, source=row)
+            continue
+        previous = known.get(row.record["ma_thu_tuc"])
+        data = portal.merge_known(previous.record if previous else None, row.record)
+        yield _Row(row.number, data, [], row.notes, row)
 
 
 def import_file(
@@ -86,15 +118,23 @@ def import_file(
     dry_run: bool = False,
     status: str | None = None,
     progress: Progress | None = None,
+    collected_on: dt.date | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then (unless a dry run or any error) upsert every record."""
+    """Validate the whole file, then (unless a dry run or any error) upsert every record.
+
+    National-portal files (``dvc-portal``) import row by row instead: a row with an error
+    is reported and skipped, the others are written; never half a row."""
     started = time.perf_counter()
     kind = detect_format(path, kind)
+    partial = kind == portal.FORMAT
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
+    rejected: set[int] = set()
     with Session(engine) as session:
         known = _latest_records(session)
-    for number, data, errors in read_rows(path, kind):
+    for row in _rows(path, kind, known, collected_on):
+        number, data, errors = row.number, row.data, row.errors
+        report.notes += [{"row": number, **n} for n in row.notes]
         report.rows += 1
         if report.rows > MAX_ROWS:
             raise ImportFileError(f"Tối đa {MAX_ROWS} dòng mỗi lần nhập.")
@@ -103,10 +143,12 @@ def import_file(
         data.setdefault("status", "published")
         report.errors += [{"row": number, **e} for e in errors]
         if errors:
+            rejected.add(number)
             continue
         try:
             record = validate(data)
         except InvalidRecord as exc:
+            rejected.add(number)
             report.errors += [
                 {
                     "row": number,
@@ -120,10 +162,12 @@ def import_file(
         previous = known.get(key)
         code = previous.record.get("ma_thu_tuc") if previous is not None else None
         if code and record.ma_thu_tuc != code:
+            rejected.add(number)
             report.errors.append(
                 {"row": number, "field": "ma_thu_tuc", "message": f"Phải giữ mã '{code}'."}
             )
         if key in seen:
+            rejected.add(number)
             report.errors.append(
                 {"row": number, "field": "ma_thu_tuc", "message": f"Trùng với dòng {seen[key]}."}
             )
@@ -132,7 +176,8 @@ def import_file(
             progress("validate", report.rows)
     if progress:
         progress("validate", report.rows)
-    if report.errors or dry_run:
+    report.skipped = len(rejected) if partial else 0
+    if (report.errors and not partial) or dry_run:
         report.seconds = time.perf_counter() - started
         return report
     done = 0
@@ -141,7 +186,12 @@ def import_file(
         session.begin()
         taken = {k.slug for k in known.values()} | set(known)
         pending: list[tuple[int, Known, EditableRecord]] = []
-        for _number, data, _errors in read_rows(path, kind):
+        for row in _rows(path, kind, known, collected_on):
+            _number, data = row.number, row.data
+            if _number in rejected:
+                continue
+            if row.source is not None and row.source.raw is not None:
+                _keep_source(session, row.source, collected_on)
             if status and "status" not in data:
                 data["status"] = status
             data.setdefault("status", "published")
@@ -155,7 +205,7 @@ def import_file(
                 base, n = slug, 1
                 while slug in taken:
                     n += 1
-                    slug = f"{base[:190]}-{n}"
+                    slug = f"{base[:190].rstrip('-')}-{n}"
                 taken.add(slug)
                 create_known_new(session, record, slug, user=user, action="import")
                 report.created += 1
@@ -202,6 +252,22 @@ def import_file(
         progress("write", done)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _keep_source(session: Session, row: PortalRow, collected_on: dt.date | None) -> None:
+    """Keep the raw line a record was read from, by its sha256 (once)."""
+    assert row.sha256 is not None and row.raw is not None and row.record is not None
+    if session.get(SourceRecord, row.sha256) is None:
+        session.add(
+            SourceRecord(
+                sha256=row.sha256,
+                format=portal.FORMAT,
+                code=row.record["ma_thu_tuc"],
+                url=row.record["nguon"]["url"],
+                collected_on=collected_on,
+                raw=row.raw,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -293,69 +359,3 @@ def _write_updates(
             action="import",
         )
     return errors
-
-
-def export_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every procedure's latest record with its status, by field and name."""
-    keys = set(session.scalars(select(Procedure.slug))) | set(
-        session.scalars(select(ProcedureVersion.procedure_key).distinct())
-    )
-    rows = []
-    for key in keys:
-        current = locate(session, key)
-        if current is None:
-            continue
-        record = editable(session, key)
-        rows.append(record)
-    rows.sort(
-        key=lambda r: (
-            str(r.get("linh_vuc") or ""),
-            str(r.get("ten_thu_tuc") or ""),
-            str(r.get("ma_noi_bo")),
-        )
-    )
-    for record in rows:
-        yield {
-            k: v
-            for k, v in record.items()
-            if k
-            not in (
-                "version",
-                "ghi_chu_thay_doi",
-                "cap_nhat_luc",
-                "cap_nhat_boi",
-                "phien_ban_dang_ap_dung",
-            )
-        }
-
-
-def export_file(engine: Engine, path: Path, kind: str | None = None) -> int:
-    """Write the whole knowledge base to ``path``; return how many records."""
-    kind = detect_format(path, kind)
-    with Session(engine) as session:
-        records = list(export_records(session))
-    if kind == "json":
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    elif kind == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(HEADERS)
-            for record in records:
-                writer.writerow([guard_cell(value) for value in record_to_row(record)])
-    else:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Thủ tục hành chính")
-        sheet.append(HEADERS)
-        for record in records:
-            cells = []
-            for value in record_to_row(record):
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
-                cells.append(cell)
-            sheet.append(cells)
-        book.save(path)
-    return len(records)

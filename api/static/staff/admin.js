@@ -239,13 +239,18 @@ async function listPage() {
   app.append(el("h1", { text: "Thủ tục hành chính" }), form, out, importBox);
 
   const exports = el("p", {}, "Xuất toàn bộ: ", ["json", "csv", "xlsx"].map((k) => [el("a", { class: "button", href: `/api/admin/export?format=${k}`, download: "", text: k.toUpperCase() }), " "]));
-  const file = el("input", { type: "file", name: "file", id: "import-file", accept: ".json,.csv,.xlsx", required: true });
+  const file = el("input", { type: "file", name: "file", id: "import-file", accept: ".json,.csv,.xlsx,.jsonl", required: true });
+  const format = el("select", { name: "format", id: "import-format" }, [
+    el("option", { value: "", text: "Theo đuôi tệp" }),
+    el("option", { value: "dvc-portal", text: "Bản ghi Cổng DVC quốc gia (dvc-portal)" }),
+  ]);
   const dry = el("input", { type: "checkbox", name: "dry_run", id: "import-dry", checked: true });
   const log = el("div", { id: "import-log" });
   const importForm = el(
     "form",
     { id: "import-form", class: "row" },
-    el("label", { class: "field" }, el("span", { text: "Tệp .json, .csv hoặc .xlsx (tên cột theo CSDL quốc gia)" }), file),
+    el("label", { class: "field" }, el("span", { text: "Tệp .json, .csv hoặc .xlsx (tên cột theo CSDL quốc gia), hoặc .jsonl bản ghi Cổng DVC quốc gia" }), file),
+    el("label", { class: "field" }, el("span", { text: "Định dạng" }), format),
     el("label", {}, dry, " Chạy thử (chỉ kiểm tra, không ghi)"),
     el("button", { type: "submit", class: "primary", text: "Nhập" }),
   );
@@ -257,7 +262,8 @@ async function listPage() {
     const progress = el("p", { id: "import-progress", class: "muted", text: "Đang tải lên…" });
     log.append(progress);
     try {
-      const response = await fetch(`/api/admin/import?dry_run=${dry.checked}`, {
+      const query = `dry_run=${dry.checked}` + (format.value ? `&format=${encodeURIComponent(format.value)}` : "");
+      const response = await fetch(`/api/admin/import?${query}`, {
         method: "POST",
         body: data,
         credentials: "same-origin",
@@ -288,15 +294,21 @@ async function listPage() {
         log.append(notice(last.error, "error"));
         return;
       }
-      progress.textContent = `${fmt(last.rows)} dòng: ${fmt(last.created)} mới, ${fmt(last.updated)} cập nhật, ${fmt(last.unchanged)} không đổi, ${fmt(last.error_count)} lỗi${last.dry_run ? " (chạy thử, chưa ghi)" : ""}.`;
+      progress.textContent = `${fmt(last.rows)} dòng: ${fmt(last.created)} mới, ${fmt(last.updated)} cập nhật, ${fmt(last.unchanged)} không đổi, ${fmt(last.error_count)} lỗi${last.skipped ? `, ${fmt(last.skipped)} dòng bỏ qua` : ""}${last.note_count ? `, ${fmt(last.note_count)} ô để trống` : ""}${last.dry_run ? " (chạy thử, chưa ghi)" : ""}.`;
       progress.id = "import-result";
       if (last.errors.length) {
         log.append(
-          notice(last.dry_run ? "Sửa các lỗi dưới đây rồi nhập lại." : "Chưa ghi gì vì tệp còn lỗi.", "error"),
+          notice(last.dry_run ? "Sửa các lỗi dưới đây rồi nhập lại." : last.written ? "Đã ghi các dòng hợp lệ; các dòng lỗi dưới đây bị bỏ qua." : "Chưa ghi gì vì tệp còn lỗi.", "error"),
           el("table", { class: "table", id: "import-errors" }, el("thead", {}, el("tr", {}, ["Dòng", "Cột", "Lỗi"].map((h) => el("th", { text: h })))), el("tbody", {}, last.errors.map((e) => el("tr", {}, el("td", { text: e.row }), el("td", { text: e.field }), el("td", { text: e.message }))))),
         );
       } else if (!last.dry_run) {
         load();
+      }
+      if (last.notes && last.notes.length) {
+        log.append(
+          el("h3", { text: "Ô để trống vì không đọc được chắc chắn (giữ nguyên văn ở nguồn)" }),
+          el("table", { class: "table", id: "import-notes" }, el("thead", {}, el("tr", {}, ["Dòng", "Ô", "Ghi chú"].map((h) => el("th", { text: h })))), el("tbody", {}, last.notes.map((n) => el("tr", {}, el("td", { text: n.row }), el("td", { text: n.field }), el("td", { text: n.message }))))),
+        );
       }
     } catch (error) {
       log.append(notice(String(error.message || error), "error"));
