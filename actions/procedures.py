@@ -30,7 +30,7 @@ MAX_CHOICES = 4
 MAX_LISTED = 15
 # With a procedure already in the conversation, a follow-up switches to another one only
 # when it names it clearly ("em là sinh viên thì lệ phí bao nhiêu?" must not leave it).
-SWITCH_SCORE = 0.5
+SWITCH_SCORE = 0.6
 
 
 def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
@@ -59,7 +59,7 @@ class ActionAnswerProcedure(Action):
             procedure = self._resolve(dispatcher, tracker, domain, session, intent)
             if procedure is None:
                 return [SlotSet("last_attribute", attribute)]
-            self._answer(dispatcher, domain, procedure, attribute)
+            self._answer(dispatcher, domain, procedure, attribute, entity(tracker, "detail"))
             dispatcher.utter_message(response="utter_feedback_prompt")
             return [
                 SlotSet("procedure_key", procedure.key),
@@ -127,9 +127,13 @@ class ActionAnswerProcedure(Action):
 
     @staticmethod
     def _answer(
-        dispatcher: CollectingDispatcher, domain: DomainDict, procedure: Procedure, attribute: str
+        dispatcher: CollectingDispatcher,
+        domain: DomainDict,
+        procedure: Procedure,
+        attribute: str,
+        detail: str | None = None,
     ) -> None:
-        response, values = answer_response(procedure, attribute, domain)
+        response, values = answer_response(procedure, attribute, domain, detail)
         dispatcher.utter_message(response=response, **values)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.support.events import DAY
 from tests.support.staff import bearer, staff_client
 from trolyao.analytics.ingest import Ingester
+from trolyao.kb.seed import load_seed_records
 
 
 @pytest.fixture
@@ -74,8 +75,8 @@ def test_summary_reports_exact_figures(client: TestClient) -> None:
     assert body["plan"] == {
         "citizens_helped": 1,
         "catalog_procedures_answered": 1,
-        "catalog_procedures": 45,
-        "catalog_coverage": 0.0222,
+        "catalog_procedures": len(load_seed_records()),
+        "catalog_coverage": round(1 / len(load_seed_records()), 4),
         "unanswered_questions": 3,
         "online_service_links": 1,
     }

@@ -44,8 +44,16 @@ def test_full_record_by_national_code(client: TestClient) -> None:
     record = response.json()
     assert record["ten_thu_tuc"] == "Đăng ký khai sinh"
     assert record["ma_thu_tuc"] == "1.001193"
-    assert record["cach_thuc_thuc_hien"][0]["thoi_han"]["nguyen_van"].startswith("Trong ngày")
-    assert record["nguon"]["url"].endswith("1.001193")
+    # the national portal's facts, per channel, traceable to the raw record
+    assert [c["hinh_thuc"] for c in record["cach_thuc_thuc_hien"]] == [
+        "truc_tuyen",
+        "buu_chinh",
+        "truc_tiep",
+    ]
+    assert record["cach_thuc_thuc_hien"][0]["phi_le_phi"][0]["so_tien_vnd"] == 0
+    assert record["nguon"]["url"].startswith("https://dichvucong.gov.vn/")
+    assert len(record["nguon"]["sha256"]) == 64
+    assert "Thủ tục đăng ký khai sinh" in record["ten_goi_khac"]
     assert "cap_nhat_luc" in record
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from trolyao.kb.seed import load_seed_records
+
 TROLYAO = str(Path(sys.executable).parent / "trolyao")
 DEV_SET = Path(__file__).parent / "data" / "search_dev.jsonl"
 
@@ -89,5 +91,6 @@ def test_db_upgrade_and_seed_are_idempotent(tmp_path: Path) -> None:
     first = run(["kb", "seed"], url)
     second = run(["kb", "seed"], url)
     assert first.returncode == second.returncode == 0
-    assert "thêm 45" in first.stdout
-    assert "thêm 0" in second.stdout and "giữ nguyên 45" in second.stdout
+    seeded = len(load_seed_records())
+    assert f"thêm {seeded}" in first.stdout
+    assert "thêm 0" in second.stdout and f"giữ nguyên {seeded}" in second.stdout

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
-from trolyao.kb.models import Procedure
+from trolyao.kb.models import Document, Fee, Procedure, SubmissionChannel
 from trolyao.replies.domain import Domain, fragment
 from trolyao.settings import get_settings
 
@@ -65,9 +67,220 @@ def _bullets(lines: list[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
 
-def attribute_values(procedure: Procedure, attribute: str, domain: Domain) -> dict[str, Any] | None:
-    """Values for the ``utter_procedure_<attribute>`` response; ``None`` when unknown."""
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word before ``limit`` characters (the full text is at the source)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
+
+
+# How much of a record fits a chat bubble: the rest is a button away, and always at the
+# source link.
+MAX_DOCUMENTS = 8
+MAX_STEPS = 8
+DOCUMENT_CHARS = 220
+STEP_CHARS = 220
+NOTE_CHARS = 160
+FULL_CHARS = 3500  # under Telegram's 4,096 per message, with the title and footer
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def is_note(doc: Document) -> bool:
+    """A row the portal lists with no copy at all: a remark, not a paper to bring."""
+    return doc.originals == 0 and not doc.copies
+
+
+def common_documents(procedure: Procedure) -> list[Document]:
+    """The documents of the common case: no case of their own, and not remarks."""
+    return [d for d in procedure.documents if not d.case and not is_note(d)]
+
+
+def other_documents(procedure: Procedure) -> list[Document]:
+    """The documents of other cases (and the remarks), in the source's order."""
+    common = {id(d) for d in common_documents(procedure)}
+    return [d for d in procedure.documents if id(d) not in common]
+
+
+def _document_line(doc: Document, domain: Domain, limit: int = DOCUMENT_CHARS) -> str:
+    line = _short(doc.name, limit)
+    if doc.form_name:
+        line += f" — {fragment(domain, 'utter_fragment_form', form=doc.form_name)}"
+    counts = []
+    if doc.originals:
+        counts.append(fragment(domain, "utter_fragment_originals", count=doc.originals))
+    if doc.copies:
+        counts.append(fragment(domain, "utter_fragment_copies_only", count=doc.copies))
+    if counts:
+        line += " — " + ", ".join(counts)
+    if doc.form_url:
+        line += f": {doc.form_url}"
+    return line
+
+
+def _button(title: str, procedure: Procedure, intent: str, detail: str) -> dict[str, str]:
+    import json
+
+    entities = {"procedure_key": procedure.key, "detail": detail}
+    return {"title": title[:64], "payload": f"/{intent}{json.dumps(entities, ensure_ascii=False)}"}
+
+
+def _documents(procedure: Procedure, domain: Domain, detail: str | None) -> dict[str, Any] | None:
+    if not procedure.documents:
+        return None
+    common, others = common_documents(procedure), other_documents(procedure)
+    if detail == "other_cases" and others:
+        lines, case = [], None
+        for doc in others:
+            if doc.case and doc.case != case and not doc.name.startswith(doc.case):
+                lines.append(f"▸ {_short(doc.case, NOTE_CHARS)}:")
+            case = doc.case
+            lines.append(f"• {_document_line(doc, domain)}")
+        text = "\n".join(lines)
+        return {
+            "documents_title": fragment(domain, "utter_fragment_documents_other"),
+            "documents": _short_block(text, domain),
+        }
+    shown = (common or others)[:MAX_DOCUMENTS]
+    items = [_document_line(d, domain) for d in shown]
+    rest = len(common) - len(shown) if common else len(others) - len(shown)
+    if rest > 0:
+        items.append(fragment(domain, "utter_fragment_more_items", count=rest))
+    values: dict[str, Any] = {
+        "documents_title": fragment(domain, "utter_fragment_documents_common"),
+        "documents": _bullets(items),
+    }
+    if common and others:
+        values["buttons"] = [
+            _button(
+                fragment(domain, "utter_fragment_other_cases_button", count=len(others)),
+                procedure,
+                "ask_procedure_documents",
+                "other_cases",
+            )
+        ]
+    return values
+
+
+def _short_block(text: str, domain: Domain) -> str:
+    if len(text) <= FULL_CHARS:
+        return text
+    cut = text.rfind("\n", 0, FULL_CHARS)
+    return (
+        text[: cut if cut > 0 else FULL_CHARS]
+        + "\n"
+        + fragment(domain, "utter_fragment_see_source")
+    )
+
+
+def _fee_line(channel: SubmissionChannel, fee: Fee, domain: Domain, today: dt.date) -> str:
+    if fee.amount_vnd is not None and fee.text.startswith(_vnd(fee.amount_vnd) + " ("):
+        # An imported fee: its amount, then the source's note, shortened.
+        note = fee.text[len(_vnd(fee.amount_vnd)) + 2 :].rsplit(")", 1)[0]
+        text = f"{_vnd(fee.amount_vnd)} ({_short(note, NOTE_CHARS)})"
+    else:
+        text = _short(fee.text, NOTE_CHARS * 2)
+    if fee.exemption and fee.exemption not in fee.text:
+        text += f" ({_short(fee.exemption, NOTE_CHARS)})"
+    if fee.valid_until and fee.valid_until < today:
+        text += " — " + fragment(
+            domain, "utter_fragment_fee_expired", date=fee.valid_until.strftime("%d/%m/%Y")
+        )
+    return _labelled(channel.kind, text, domain)
+
+
+def _fees(procedure: Procedure, domain: Domain, today: dt.date) -> dict[str, Any] | None:
+    lines = [
+        _fee_line(channel, fee, domain, today)
+        for channel in procedure.channels
+        for fee in channel.fees
+    ]
+    if not lines:
+        return None
+    current = {
+        c.kind: f.amount_vnd
+        for c in procedure.channels
+        for f in c.fees[:1]
+        if f.amount_vnd is not None and not (f.valid_until and f.valid_until < today)
+    }
+    online, direct = current.get("truc_tuyen"), current.get("truc_tiep")
+    if online is not None and direct is not None and online < direct:
+        lines.append(
+            fragment(
+                domain,
+                "utter_fragment_online_cheaper",
+                online=_vnd(online) if online else fragment(domain, "utter_fragment_free"),
+                direct=_vnd(direct),
+            )
+        )
+    return {"fees": _bullets(lines)}
+
+
+def _time_text(text: str) -> str:
+    """ "7 Ngày làm việc" (the portal's capitals) as a sentence says it: "7 ngày làm việc"."""
+    return re.sub(
+        r"^(\d+(?:[.,]\d+)?) ([A-ZĐ])", lambda m: f"{m.group(1)} {m.group(2).lower()}", text
+    )
+
+
+def _durations(procedure: Procedure, domain: Domain) -> dict[str, Any] | None:
+    times = [(c.kind, _time_text(c.time_text)) for c in procedure.channels if c.time_text]
+    if not times:
+        return None
+    if len(times) > 1 and len({t for _k, t in times}) == 1 and all(k for k, _t in times):
+        return {
+            "durations": _bullets(
+                [fragment(domain, "utter_fragment_all_channels", time=times[0][1])]
+            )
+        }
+    return {
+        "durations": _bullets([_labelled(k, _short(t, NOTE_CHARS * 2), domain) for k, t in times])
+    }
+
+
+def _steps(procedure: Procedure, domain: Domain, detail: str | None) -> dict[str, Any] | None:
+    if not procedure.steps:
+        return None
+    if detail == "full_steps":
+        text = "\n".join(f"{i}. {step}" for i, step in enumerate(procedure.steps, 1))
+        return {"steps": _short_block(text, domain)}
+    shown = procedure.steps[:MAX_STEPS]
+    lines = [f"{i}. {_short(step, STEP_CHARS)}" for i, step in enumerate(shown, 1)]
+    values: dict[str, Any] = {}
+    cut = len(procedure.steps) > MAX_STEPS or any(len(s) > STEP_CHARS for s in shown)
+    if len(procedure.steps) > MAX_STEPS:
+        lines.append(
+            fragment(domain, "utter_fragment_more_items", count=len(procedure.steps) - MAX_STEPS)
+        )
+    if cut:
+        values["buttons"] = [
+            _button(
+                fragment(domain, "utter_fragment_full_steps_button"),
+                procedure,
+                "ask_procedure_steps",
+                "full_steps",
+            )
+        ]
+    return {**values, "steps": "\n".join(lines)}
+
+
+def attribute_values(
+    procedure: Procedure,
+    attribute: str,
+    domain: Domain,
+    detail: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any] | None:
+    """Values for the ``utter_procedure_<attribute>`` response; ``None`` when unknown.
+
+    ``detail`` asks for what a short answer left out: ``other_cases`` (documents of the
+    other cases) or ``full_steps``."""
     unknown = fragment(domain, "utter_fragment_unknown")
+    today = today or dt.date.today()
     if attribute == "overview":
         levels = ", ".join(
             fragment(domain, f"utter_fragment_level_{lv}") for lv in procedure.levels
@@ -81,40 +294,14 @@ def attribute_values(procedure: Procedure, attribute: str, domain: Domain) -> di
             else unknown,
         }
     if attribute == "documents":
-        if not procedure.documents:
-            return None
-        items = []
-        for doc in procedure.documents:
-            line = doc.name
-            if doc.case:
-                line += f" — {doc.case}"
-            if doc.originals is not None or doc.copies is not None:
-                copies = fragment(
-                    domain,
-                    "utter_fragment_copies",
-                    originals=doc.originals if doc.originals is not None else unknown,
-                    copies=doc.copies if doc.copies is not None else unknown,
-                )
-                line += f" ({copies})"
-            if doc.form_name:
-                line += f" · {doc.form_name}" + (f": {doc.form_url}" if doc.form_url else "")
-            items.append(line)
-        return {"documents": _bullets(items)}
+        return _documents(procedure, domain, detail)
     if attribute == "fee":
-        fees = []
-        for channel in procedure.channels:
-            for fee in channel.fees:
-                line = _labelled(channel.kind, fee.text, domain)
-                if fee.exemption and fee.exemption not in fee.text:
-                    line += f" ({fee.exemption})"
-                fees.append(line)
-        return {"fees": _bullets(fees)} if fees else None
+        return _fees(procedure, domain, today)
     if attribute == "duration":
-        times = [_labelled(c.kind, c.time_text, domain) for c in procedure.channels if c.time_text]
-        return {"durations": _bullets(times)} if times else None
+        return _durations(procedure, domain)
     if attribute == "place":
         places = [
-            text
+            _short(text, NOTE_CHARS * 2)
             for text in (
                 procedure.agency_executing,
                 procedure.agency_competent,
@@ -124,29 +311,36 @@ def attribute_values(procedure: Procedure, attribute: str, domain: Domain) -> di
         ]
         return {"places": _bullets(list(dict.fromkeys(places)))} if places else None
     if attribute == "steps":
-        if not procedure.steps:
-            return None
-        return {"steps": "\n".join(f"{i}. {step}" for i, step in enumerate(procedure.steps, 1))}
+        return _steps(procedure, domain, detail)
     if attribute == "online":
         if not procedure.online_level:
+            if any(c.kind == "truc_tuyen" for c in procedure.channels):
+                # The source lists an online channel without saying how far it goes.
+                return {
+                    "online": fragment(domain, "utter_fragment_online_channel"),
+                    "online_url": procedure.source_url or get_settings().portal_url,
+                }
             return None
         return {
             "online": fragment(domain, f"utter_fragment_online_{procedure.online_level}"),
             "online_url": online_url(procedure) or "",
         }
     if attribute == "requirements":
-        return {"requirements": procedure.requirements} if procedure.requirements else None
+        if not procedure.requirements:
+            return None
+        return {"requirements": _short_block(procedure.requirements, domain)}
     raise ValueError(f"unknown attribute {attribute!r}")
 
 
 def answer_response(
-    procedure: Procedure, attribute: str, domain: Domain
+    procedure: Procedure, attribute: str, domain: Domain, detail: str | None = None
 ) -> tuple[str, dict[str, Any]]:
-    """The response the bot gives for ``attribute`` of ``procedure``, and its values."""
+    """The response the bot gives for ``attribute`` of ``procedure``, and its values
+    (``buttons`` among them when part of the answer is one tap away)."""
     values = common_values(procedure, domain)
     if attribute == "online" and procedure.online_level == "khong":
         return "utter_procedure_online_no", values
-    facts = attribute_values(procedure, attribute, domain)
+    facts = attribute_values(procedure, attribute, domain, detail)
     if facts is None:
         return f"utter_procedure_{attribute}_unknown", values
     return f"utter_procedure_{attribute}", {**values, **facts}

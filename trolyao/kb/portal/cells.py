@@ -286,21 +286,34 @@ def parse_results(text: str | None) -> tuple[list[str], list[Issue]]:
 _STEP_START = re.compile(r"^(?:[-+•*]|Bước \d+|\(?[ivx]+\)|\d+[.)]|[a-zđ]\))\s*", re.IGNORECASE)
 
 
+_STEP_HEADER = re.compile(r"^[-+•*\s]*Bước\s*(\d+)\s*[:.\-–)]?\s*", re.IGNORECASE)
+_BULLET = re.compile(r"^[-•*]\s*")
+
+
 def parse_steps(text: str | None) -> list[str]:
-    """``trinh_tu_thuc_hien``: one step per bulleted line; other lines continue a step."""
+    """``trinh_tu_thuc_hien``: one step per "Bước N" when the text numbers its steps (the
+    lines under it belong to it), else one per bulleted line; other lines continue a step."""
     body = clean(text)
     if body is None:
         return []
+    lines = [line for line in body.split("\n") if line]
     steps: list[str] = []
-    for line in body.split("\n"):
-        if not line:
-            continue
-        continues = steps and not _STEP_START.match(line)
-        if continues and (not steps[-1].endswith((".", ";", ":")) or line[:1].islower()):
-            steps[-1] = f"{steps[-1]} {line}"
-        else:
-            steps.append(line)
-    return [s[:10_000] for s in steps][:100]
+    if sum(1 for line in lines if _STEP_HEADER.match(line)) >= 2:
+        for line in lines:
+            if m := _STEP_HEADER.match(line):
+                steps.append(line[m.end() :])
+            elif steps:
+                steps[-1] = f"{steps[-1]} {line}".strip()
+            else:
+                steps.append(line)
+    else:
+        for line in lines:
+            continues = steps and not _STEP_START.match(line)
+            if continues and (not steps[-1].endswith((".", ";", ":")) or line[:1].islower()):
+                steps[-1] = f"{steps[-1]} {line}"
+            else:
+                steps.append(_BULLET.sub("", line))
+    return [s[:10_000] for s in steps if s][:100]
 
 
 LEVELS = {

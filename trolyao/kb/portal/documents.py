@@ -61,9 +61,15 @@ def form_code(name: str, attachment: str | None) -> str | None:
 
 
 def _case_of(name: str) -> str | None:
-    """The case a document applies to, when its text opens with one ("Trường hợp ... thì")."""
-    m = re.match(r"^(?:[Tt]rường hợp|[Nn]ếu|[Đđ]ối với)\b(.{3,200}?)(?: thì |,)", name)
-    return m.group(0).rstrip(" ,").removesuffix(" thì") if m else None
+    """The case a document applies to, when its text opens with one ("Trường hợp ... thì",
+    "Trường hợp ... phải có") or limits itself to one ("... trong trường hợp ủy quyền")."""
+    m = re.match(r"^(?:[Tt]rường hợp|[Nn]ếu|[Đđ]ối với)\b(.{3,200}?)(?: thì |,| phải )", name)
+    if m:
+        return m.group(0).rstrip(" ,").removesuffix(" thì").removesuffix(" phải")
+    m = re.search(r"\btrong trường hợp ([^.;:()]{3,120})", name)
+    if m:
+        return f"Trường hợp {m.group(1).strip()}"
+    return None
 
 
 def parse_documents(text: str | None) -> tuple[list[dict[str, Any]], list[Issue]]:

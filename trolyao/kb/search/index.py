@@ -36,6 +36,7 @@ CUE_WEIGHT = 1.2  # a term implied by a cue (search/cues.py), not typed
 BETA2 = 1.5  # > 1 favours recall of the entry (the entry said in full) over the query's
 GENERIC_DOCS = 3
 GENERIC_RECALL = 0.75
+FAMILY_SHARE = 0.5
 DOC_PRECISION_SHARE = 0.25  # part of the score from the query's coverage by the whole record
 _CODE_RE = re.compile(r"(?<![\d.])([1-9]\.\d{6})(?![\d.])")
 
@@ -254,7 +255,10 @@ class SearchIndex:
         # Or several official names hold every term and none is the query itself
         # ("hộ kinh doanh", "giấy phép lái xe"): a family of procedures, not one.
         names = self._name_entry[self._name_entry >= 0]
-        named = matched[names] >= wanted
+        # Members of the family rank near the best: long official names that merely
+        # contain the words ("... ở trong nước (thực hiện tại cấp tỉnh)") do not count.
+        near = doc_scores[self._entry_doc[names]] >= FAMILY_SHARE * best
+        named = (matched[names] >= wanted) & near
         if int(np.count_nonzero(named)) >= GENERIC_DOCS:
             exact = matched[names][named] >= 0.999 * self._entry_total[names][named]
             generic = generic or not bool(exact.any())
