@@ -86,6 +86,8 @@ def test_the_dashboard_shows_the_figures_and_charts(
     expect(page.locator("#chart-channels li")).to_have_count(2)
     expect(page.locator("#chart-procedures li")).to_have_count(2)
     expect(page.locator("#chart-satisfaction .down")).to_have_attribute("data-value", "1")
+    expect(page.locator("[data-kb=summary]")).to_contain_text("từ Cổng DVC quốc gia")
+    expect(page.locator("#chart-kb-coverage li")).to_have_count(8)
     page.screenshot(
         path=os.environ.get(
             "DASHBOARD_SHOT", str(tmp_path_factory.mktemp("shots") / "dashboard.png")

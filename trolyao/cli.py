@@ -50,6 +50,40 @@ def _search_json(text: str, limit: int) -> list[dict[str, object]]:
     return [{"code": hit.code, "name": hit.name, "score": hit.score} for hit in result.hits]
 
 
+def _cmd_kb_stats(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from trolyao.db import get_engine
+    from trolyao.kb.stats import coverage
+
+    with Session(get_engine()) as session:
+        report = coverage(session).as_dict()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"{report['procedures']} thủ tục ({report['from_portal']} từ Cổng DVC quốc gia); "
+        f"ô trả lời có dữ liệu: {report['filled_cells']}/{report['answer_cells']} "
+        f"({report['filled_share']:.0%})"
+        + (
+            f"; trên các ô nguồn có: {report['filled_share_where_source_has']:.1%}"
+            if report["filled_share_where_source_has"] is not None
+            else ""
+        )
+    )
+    print(f"{'thuộc tính':<14}{'có':>6}{'tỉ lệ':>8}{'nguồn có':>10}{'đạt':>8}")
+    for name, a in report["attributes"].items():
+        where = a["share_where_source_has"]
+        print(
+            f"{name:<14}{a['filled']:>6}{a['share']:>8.0%}{a['source_has']:>10}"
+            + (f"{where:>8.0%}" if where is not None else f"{'—':>8}")
+        )
+    print(f"{'trường':<44}{'có':>6}{'tỉ lệ':>8}")
+    for name, f in report["fields"].items():
+        print(f"{name:<44}{f['filled']:>6}{f['share']:>8.0%}")
+    return 0
+
+
 def _date(text: str) -> object:
     import datetime as dt
 
@@ -405,6 +439,11 @@ def build_parser() -> argparse.ArgumentParser:
     kb_import.add_argument("--status", choices=["draft", "published"], default=None)
     kb_import.add_argument("--user", default="cli", help="recorded in versions and the audit log")
     kb_import.set_defaults(func=_cmd_kb_import)
+    kb_stats = kb.add_parser(
+        "stats", help="knowledge-base coverage: answer cells per attribute and per field"
+    )
+    kb_stats.add_argument("--json", action="store_true")
+    kb_stats.set_defaults(func=_cmd_kb_stats)
     kb_export = kb.add_parser("export", help="export the knowledge base to .json, .csv or .xlsx")
     kb_export.add_argument("file")
     kb_export.set_defaults(func=_cmd_kb_export)

@@ -246,7 +246,7 @@ async def import_knowledge_base(
     ],
     dry_run: bool = False,
     status: Annotated[Literal["draft", "published"] | None, Query()] = None,
-    format: Annotated[  # noqa: A002  (the CLI's --format)
+    format: Annotated[
         Literal["json", "csv", "xlsx", "dvc-portal"] | None, Query()
     ] = None,
 ) -> StreamingResponse:

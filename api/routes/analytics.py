@@ -31,6 +31,7 @@ from trolyao.analytics.review import (
     update_review,
 )
 from trolyao.analytics.summary import Range, summary
+from trolyao.kb.stats import coverage
 from trolyao.kb.teaching import TEACH_FIELDS, DraftPending, teach
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
@@ -113,6 +114,13 @@ class ReviewIn(BaseModel):
 def get_summary(_user: Official, session: SessionDep, span: DateRange) -> dict[str, Any]:
     """Usage, quality and the plan's measures between ``from`` and ``to`` (UTC days)."""
     return summary(session, span)
+
+
+@router.get("/kb-coverage", responses=DENIED)
+def get_kb_coverage(_user: Official, session: SessionDep) -> dict[str, Any]:
+    """Knowledge-base coverage: answer cells with a fact, per attribute (also against the
+    cells the national-portal source has) and per field; as ``trolyao kb stats``."""
+    return coverage(session).as_dict()
 
 
 @router.get("/report.csv", responses=DENIED, response_class=Response)

@@ -26,8 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trolyao.errors import InvalidRecord
-from trolyao.kb.models import Dossier, Procedure
-from trolyao.kb.portal import merge_known, read_portal_lines
+from trolyao.kb.models import Dossier, Procedure, SourceRecord
+from trolyao.kb.portal import FORMAT as PORTAL_FORMAT
+from trolyao.kb.portal import PortalRow, merge_known, read_portal_lines
 from trolyao.kb.records import ProcedureRecord, apply_record, slugify
 from trolyao.kb.repository import find_procedure_id, get_procedure
 
@@ -54,13 +55,9 @@ def load_seed_records() -> tuple[ProcedureRecord, ...]:
     catalog: list[dict[str, Any]] = json.loads(raw)
     by_code = {item["ma_thu_tuc"]: item for item in catalog if item.get("ma_thu_tuc")}
     merged: dict[str, dict[str, Any]] = {}
-    packed = resources.files("trolyao.kb.data").joinpath(PORTAL_FILE)
-    with packed.open("rb") as handle, gzip.open(handle) as lines:
-        for row in read_portal_lines(lines):
-            if row.record is None:
-                continue  # the packaged file is clean; a bad line would only be skipped
-            code = row.record["ma_thu_tuc"]
-            merged[code] = merge_known(by_code.get(code), row.record)
+    for row in _portal_rows():
+        code = row.record["ma_thu_tuc"]  # type: ignore[index]
+        merged[code] = merge_known(by_code.get(code), row.record)  # type: ignore[arg-type]
     records = [
         merged.pop(item["ma_thu_tuc"], item) if item.get("ma_thu_tuc") else item for item in catalog
     ]
@@ -78,6 +75,35 @@ def parse_record(data: Any) -> ProcedureRecord:
             for err in exc.errors()
         ]
         raise InvalidRecord("Bản ghi thủ tục không hợp lệ.", errors) from exc
+
+
+@functools.cache
+def _portal_rows() -> tuple[PortalRow, ...]:
+    """The packaged portal records, parsed (the file is clean: a bad line is skipped)."""
+    packed = resources.files("trolyao.kb.data").joinpath(PORTAL_FILE)
+    with packed.open("rb") as handle, gzip.open(handle) as lines:
+        return tuple(row for row in read_portal_lines(lines) if row.record is not None)
+
+
+def seed_sources(session: Session) -> int:
+    """Keep the raw portal lines the seed was read from (by sha256); return how many new."""
+    known = set(session.scalars(select(SourceRecord.sha256)))
+    added = 0
+    for row in _portal_rows():
+        if row.sha256 in known or row.raw is None or row.record is None:
+            continue
+        session.add(
+            SourceRecord(
+                sha256=row.sha256,
+                format=PORTAL_FORMAT,
+                code=row.record["ma_thu_tuc"],
+                url=row.record["nguon"]["url"],
+                raw=row.raw,
+            )
+        )
+        added += 1
+    session.flush()
+    return added
 
 
 def seed_procedures(
@@ -126,6 +152,7 @@ def seed_demo_dossiers(session: Session) -> int:
 def seed_all(session: Session, *, overwrite: bool = False) -> SeedReport:
     """Seed the catalog's procedures and the demo dossiers."""
     report = seed_procedures(session, load_seed_records(), overwrite=overwrite)
+    seed_sources(session)
     report.dossiers_inserted = seed_demo_dossiers(session)
     return report
 

@@ -336,6 +336,15 @@ async function dashboardPage() {
     const kpi = (key, label, value, href) =>
       el("div", { class: "kpi", "data-kpi": key }, el("span", { class: "kpi-label", text: label }), href ? el("a", { class: "kpi-value", href, text: value }) : el("span", { class: "kpi-value", text: value }));
     const plan = s.plan;
+    const kbCard = el("section", { class: "card", id: "kb-coverage", "aria-label": "Độ phủ cơ sở tri thức" }, el("h2", { text: "Độ phủ cơ sở tri thức" }), notice("Đang tải…"));
+    api("/api/analytics/kb-coverage").then(({ data: c }) => {
+      const names = { documents: "Thành phần hồ sơ", fee: "Phí, lệ phí", duration: "Thời hạn", steps: "Trình tự", requirements: "Điều kiện", result: "Kết quả", online: "Nộp trực tuyến", place: "Nơi thực hiện" };
+      clear(kbCard).append(
+        el("h2", { text: "Độ phủ cơ sở tri thức" }),
+        el("p", { "data-kb": "summary", text: `${fmt(c.procedures)} thủ tục (${fmt(c.from_portal)} từ Cổng DVC quốc gia) · ô trả lời có dữ liệu ${fmt(c.filled_cells)}/${fmt(c.answer_cells)} (${pct(c.filled_share)})` + (c.filled_share_where_source_has === null ? "" : ` · trên các ô nguồn có: ${pct(c.filled_share_where_source_has)}`) }),
+        hbars(Object.entries(c.attributes).map(([k, a]) => ({ label: names[k] || k, value: a.filled })), { id: "chart-kb-coverage" }),
+      );
+    }).catch((error) => clear(kbCard).append(el("h2", { text: "Độ phủ cơ sở tri thức" }), notice(error.message, "error")));
     // every day of the range, the quiet ones too
     const byDate = new Map(s.by_day.map((d) => [d.date, d]));
     const dates = [];
@@ -383,6 +392,7 @@ async function dashboardPage() {
         ),
         el("a", { class: "button", href: `/api/analytics/report.csv?${q}`, download: "", id: "report-csv", text: "Tải báo cáo (CSV)" }),
       ),
+      kbCard,
       el("section", { class: "card" }, el("h2", { text: "Số câu hỏi theo ngày" }), days.length ? barChart(days, { id: "chart-by-day" }) : notice("Chưa có dữ liệu trong khoảng này.")),
       el("section", { class: "card" }, el("h2", { text: "Tỷ lệ không hiểu câu hỏi theo ngày" }), fallbackTrend.length ? lineChart(fallbackTrend, { id: "chart-fallback" }) : notice("Chưa có dữ liệu.")),
       el(
