@@ -90,6 +90,7 @@ bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see doc
 	$(APP)/bin/trolyao bench ingest --conversations 4000
 	$(APP)/bin/trolyao bench summary --events 1000000
 	$(APP)/bin/trolyao bench import --rows 10000
+	$(APP)/bin/trolyao bench portal-import --records 2600
 
 eval-search: install-app  ## Top-1 / top-3 / MRR of search on every evaluation file
 	@for file in tests/data/search_dev.jsonl tests/data/search_citizen_dev.jsonl; do \

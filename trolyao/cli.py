@@ -285,6 +285,14 @@ def _cmd_bench_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_portal_import(args: argparse.Namespace) -> int:
+    from bench.portal_import import run_portal_import_benchmark
+
+    result = run_portal_import_benchmark(args.records, Path("var/bench"))
+    Path(args.output).write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    return 0
+
+
 def _cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -515,6 +523,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_import.add_argument("--output", default="var/bench/import.json")
     _postgres_admin_argument(bench_import)
     bench_import.set_defaults(func=_cmd_bench_import)
+    bench_portal = bench.add_parser(
+        "portal-import", help="national-portal import (dvc-portal) of 2,600 records, SQLite"
+    )
+    bench_portal.add_argument("--records", type=int, default=2600)
+    bench_portal.add_argument("--output", default="var/bench/portal-import.json")
+    bench_portal.set_defaults(func=_cmd_bench_portal_import)
 
     api = sub.add_parser("api", help="serve the HTTP API")
     api.add_argument("--host", default="127.0.0.1")

@@ -29,14 +29,20 @@ Url = Annotated[
 ]
 
 
+# Control characters (category Cc) but line breaks and tabs, lone surrogates (Cs), and the
+# invisible characters vntext removes (zero-width, bidirectional overrides): one pass.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+    + "".join(re.escape(chr(c)) for c in INVISIBLE)
+    + "]"
+)
+
+
 def _clean(value: Any) -> Any:
     """Texts as stored and shown: NFC, no invisible or control characters (line breaks
     and tabs stay). Bidirectional overrides, zero-width characters and NULs go."""
     if isinstance(value, str):
-        text = unicodedata.normalize("NFC", value).translate(INVISIBLE).replace("\r\n", "\n")
-        return "".join(
-            ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-        )
+        return _CONTROL.sub("", unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value

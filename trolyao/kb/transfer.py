@@ -185,13 +185,14 @@ def import_file(
     try:
         session.begin()
         taken = {k.slug for k in known.values()} | set(known)
+        kept = set(session.scalars(select(SourceRecord.sha256))) if partial else set()
         pending: list[tuple[int, Known, EditableRecord]] = []
         for row in _rows(path, kind, known, collected_on):
             _number, data = row.number, row.data
             if _number in rejected:
                 continue
             if row.source is not None and row.source.raw is not None:
-                _keep_source(session, row.source, collected_on)
+                _keep_source(session, row.source, collected_on, kept)
             if status and "status" not in data:
                 data["status"] = status
             data.setdefault("status", "published")
@@ -254,10 +255,13 @@ def import_file(
     return report
 
 
-def _keep_source(session: Session, row: PortalRow, collected_on: dt.date | None) -> None:
+def _keep_source(
+    session: Session, row: PortalRow, collected_on: dt.date | None, kept: set[str]
+) -> None:
     """Keep the raw line a record was read from, by its sha256 (once)."""
     assert row.sha256 is not None and row.raw is not None and row.record is not None
-    if session.get(SourceRecord, row.sha256) is None:
+    if row.sha256 not in kept:
+        kept.add(row.sha256)
         session.add(
             SourceRecord(
                 sha256=row.sha256,
