@@ -24,7 +24,7 @@ from trolyao.kb.models import Procedure
 from trolyao.kb.repository import get_procedure, in_force
 from trolyao.kb.search import SearchHit, get_search
 from trolyao.replies import contact_values, fragment
-from trolyao.replies.answers import ATTRIBUTES, answer_response
+from trolyao.replies.answers import ATTRIBUTES, answer_response, attribute_values
 
 MAX_CHOICES = 4
 MAX_LISTED = 15
@@ -135,6 +135,34 @@ class ActionAnswerProcedure(Action):
     ) -> None:
         response, values = answer_response(procedure, attribute, domain, detail)
         dispatcher.utter_message(response=response, **values)
+        if response.endswith("_unknown") and procedure.related_codes:
+            ActionAnswerProcedure._related(dispatcher, domain, procedure, attribute)
+
+    @staticmethod
+    def _related(
+        dispatcher: CollectingDispatcher,
+        domain: DomainDict,
+        procedure: Procedure,
+        attribute: str,
+    ) -> None:
+        """Where our record lacks a fact that a related national procedure states (the
+        catalog's "Cấp thẻ căn cước" and the portal's by level), offer those."""
+        session = Session.object_session(procedure)
+        if session is None:
+            return
+        intent = next(k for k, v in ATTRIBUTES.items() if v == attribute)
+        related = session.scalars(
+            select(Procedure)
+            .where(Procedure.code.in_(procedure.related_codes), in_force())
+            .order_by(Procedure.name)
+        ).all()
+        buttons = [
+            _button(r.name, intent, procedure_key=r.key)
+            for r in related
+            if attribute_values(r, attribute, domain) is not None
+        ][:MAX_CHOICES]
+        if buttons:
+            dispatcher.utter_message(response="utter_procedure_related", buttons=buttons)
 
 
 class ActionListProcedures(Action):

@@ -124,3 +124,18 @@ def test_empty_facts_stay_unknown_with_the_portal_link(
         message = ask(dispatcher, domain, intent, procedure_key="1.000881")
         assert message["response"].endswith("_unknown")
         assert message["portal_url"].startswith("https://")
+
+
+def test_a_catalog_procedure_without_the_fact_offers_the_related_national_one(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    message = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="cap-the-can-cuoc")
+    assert message["response"] == "utter_procedure_documents_unknown"
+    related = dispatcher.messages[1]
+    assert related["response"] == "utter_procedure_related"
+    assert [b["payload"] for b in related["buttons"]] == [
+        '/ask_procedure_documents{"procedure_key": "2.000200"}'
+    ]
+    dispatcher.messages.clear()
+    followed = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="2.000200")
+    assert "mẫu CC01" in followed["documents"]
