@@ -16,7 +16,8 @@ from tests.support.staff import PASSWORD, staff_client
 from tests.support.staff import bearer as auth
 from trolyao.audit import AuditEntry
 
-GIAM_HO = "1.004837"
+# A procedure the national-portal file does not cover: no fee, no channel, in the seed.
+CAI_CHINH = "1.000881"
 
 
 @pytest.fixture
@@ -47,16 +48,20 @@ def public_fee(client: TestClient, code: str) -> Any:
 
 def test_get_then_put_the_same_json_saves_a_new_version(client: TestClient) -> None:
     headers = auth(client, "bientap")
-    got = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers)
+    got = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers)
     assert got.status_code == 200
     record = got.json()
-    assert (record["ma_thu_tuc"], record["status"], record["version"]) == (GIAM_HO, "published", 1)
+    assert (record["ma_thu_tuc"], record["status"], record["version"]) == (
+        CAI_CHINH,
+        "published",
+        1,
+    )
     assert got.headers["etag"] == '"1"'
-    put = client.put(f"/api/admin/procedures/{GIAM_HO}", json=record, headers=headers)
+    put = client.put(f"/api/admin/procedures/{CAI_CHINH}", json=record, headers=headers)
     assert put.status_code == 200, put.text
     assert put.json()["version"] == 2
     assert put.json()["cap_nhat_boi"] == "bientap"
-    history = client.get(f"/api/admin/procedures/{GIAM_HO}/versions", headers=headers).json()
+    history = client.get(f"/api/admin/procedures/{CAI_CHINH}/versions", headers=headers).json()
     assert [(v["version"], v["status"], v["live"]) for v in history["items"]] == [
         (2, "published", True),
         (1, "published", False),
@@ -65,63 +70,65 @@ def test_get_then_put_the_same_json_saves_a_new_version(client: TestClient) -> N
 
 def test_a_draft_stays_invisible_until_published(client: TestClient) -> None:
     headers = auth(client, "bientap")
-    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     draft = {**with_fee(record, 25_000, "Lệ phí 25.000 đồng"), "status": "draft"}
-    saved = client.put(f"/api/admin/procedures/{GIAM_HO}", json=draft, headers=headers)
+    saved = client.put(f"/api/admin/procedures/{CAI_CHINH}", json=draft, headers=headers)
     assert saved.status_code == 200 and saved.json()["status"] == "draft"
-    assert public_fee(client, GIAM_HO) is None  # citizens still see the published one
-    assert client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()["status"] == (
+    assert public_fee(client, CAI_CHINH) is None  # citizens still see the published one
+    assert client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()["status"] == (
         "draft"
     )
     published = client.post(
-        f"/api/admin/procedures/{GIAM_HO}/publish", json={"version": 2}, headers=headers
+        f"/api/admin/procedures/{CAI_CHINH}/publish", json={"version": 2}, headers=headers
     )
     assert published.status_code == 200, published.text
     assert published.json()["version"] == 3
-    assert public_fee(client, GIAM_HO) == "Lệ phí 25.000 đồng"
+    assert public_fee(client, CAI_CHINH) == "Lệ phí 25.000 đồng"
 
 
 def test_published_goes_live_at_once_and_search_sees_new_names(client: TestClient) -> None:
     headers = auth(client, "bientap")
-    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     record = with_fee(record, 30_000, "30.000 đồng")
     record["ten_goi_khac"] = [*record["ten_goi_khac"], "nhận nuôi dưỡng người chưa thành niên"]
     record["status"] = "published"
     assert (
-        client.put(f"/api/admin/procedures/{GIAM_HO}", json=record, headers=headers).status_code
+        client.put(f"/api/admin/procedures/{CAI_CHINH}", json=record, headers=headers).status_code
         == 200
     )
-    assert public_fee(client, GIAM_HO) == "30.000 đồng"
+    assert public_fee(client, CAI_CHINH) == "30.000 đồng"
     found = client.get(
         "/api/procedures/search", params={"q": "nhan nuoi duong nguoi chua thanh nien"}
     ).json()
-    assert found["items"][0]["code"] == GIAM_HO
+    assert found["items"][0]["code"] == CAI_CHINH
 
 
 def test_two_editors_never_overwrite_each_other(client: TestClient) -> None:
     first, second = auth(client, "bientap"), auth(client, "quantri")
-    a = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=first).json()
-    b = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=second).json()
+    a = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=first).json()
+    b = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=second).json()
     assert (
         client.put(
-            f"/api/admin/procedures/{GIAM_HO}", json=with_fee(a, 1, "một đồng"), headers=first
+            f"/api/admin/procedures/{CAI_CHINH}", json=with_fee(a, 1, "một đồng"), headers=first
         ).status_code
         == 200
     )
     late = client.put(
-        f"/api/admin/procedures/{GIAM_HO}", json=with_fee(b, 2, "hai đồng"), headers=second
+        f"/api/admin/procedures/{CAI_CHINH}", json=with_fee(b, 2, "hai đồng"), headers=second
     )
     assert late.status_code == 409
     assert late.json()["current_version"] == 2 and late.json()["updated_by"] == "bientap"
-    assert public_fee(client, GIAM_HO) == "một đồng"
+    assert public_fee(client, CAI_CHINH) == "một đồng"
     # If-Match works too, and a missing version is refused rather than guessed
     unversioned = {k: v for k, v in b.items() if k != "version"}
     assert (
-        client.put(f"/api/admin/procedures/{GIAM_HO}", json=unversioned, headers=second).status_code
+        client.put(
+            f"/api/admin/procedures/{CAI_CHINH}", json=unversioned, headers=second
+        ).status_code
         == 428
     )
     ok = client.put(
-        f"/api/admin/procedures/{GIAM_HO}",
+        f"/api/admin/procedures/{CAI_CHINH}",
         json=with_fee(unversioned, 2, "hai đồng"),
         headers={**second, "If-Match": '"2"'},
     )
@@ -130,27 +137,27 @@ def test_two_editors_never_overwrite_each_other(client: TestClient) -> None:
 
 def test_diff_and_rollback(client: TestClient) -> None:
     headers = auth(client, "quantri")
-    v1 = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    v1 = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     client.put(
-        f"/api/admin/procedures/{GIAM_HO}",
+        f"/api/admin/procedures/{CAI_CHINH}",
         json=with_fee(v1, 40_000, "40.000 đồng"),
         headers=headers,
     )
     changes = client.get(
-        f"/api/admin/procedures/{GIAM_HO}/diff", params={"from": 1, "to": 2}, headers=headers
+        f"/api/admin/procedures/{CAI_CHINH}/diff", params={"from": 1, "to": 2}, headers=headers
     ).json()["changes"]
     paths = {c["path"]: (c["before"], c["after"]) for c in changes}
     assert paths["cach_thuc_thuc_hien.0.phi_le_phi.0.so_tien_vnd"] == (None, 40_000)
     back = client.post(
-        f"/api/admin/procedures/{GIAM_HO}/rollback",
+        f"/api/admin/procedures/{CAI_CHINH}/rollback",
         json={"version": 2, "to_version": 1},
         headers=headers,
     )
     assert back.status_code == 200, back.text
     assert back.json()["version"] == 3 and back.json()["cach_thuc_thuc_hien"] == []
-    assert public_fee(client, GIAM_HO) is None
+    assert public_fee(client, CAI_CHINH) is None
     stale = client.post(
-        f"/api/admin/procedures/{GIAM_HO}/rollback",
+        f"/api/admin/procedures/{CAI_CHINH}/rollback",
         json={"version": 2, "to_version": 1},
         headers=headers,
     )
@@ -160,19 +167,21 @@ def test_diff_and_rollback(client: TestClient) -> None:
 def test_retire_and_restore(client: TestClient) -> None:
     headers = auth(client, "bientap")
     gone = client.post(
-        f"/api/admin/procedures/{GIAM_HO}/retire", json={"version": 1}, headers=headers
+        f"/api/admin/procedures/{CAI_CHINH}/retire", json={"version": 1}, headers=headers
     )
     assert gone.status_code == 200 and gone.json()["status"] == "retired"
-    assert client.get(f"/api/procedures/{GIAM_HO}").status_code == 404
-    search = client.get("/api/procedures/search", params={"q": "đăng ký giám hộ"}).json()
-    assert all(i["code"] != GIAM_HO for i in search["items"])
+    assert client.get(f"/api/procedures/{CAI_CHINH}").status_code == 404
+    search = client.get(
+        "/api/procedures/search", params={"q": "cải chính thông tin hộ tịch"}
+    ).json()
+    assert all(i["code"] != CAI_CHINH for i in search["items"])
     listed = client.get("/api/admin/procedures", params={"status": "retired"}, headers=headers)
-    assert [i["code"] for i in listed.json()["items"]] == [GIAM_HO]
+    assert [i["code"] for i in listed.json()["items"]] == [CAI_CHINH]
     back = client.post(
-        f"/api/admin/procedures/{GIAM_HO}/restore", json={"version": 2}, headers=headers
+        f"/api/admin/procedures/{CAI_CHINH}/restore", json={"version": 2}, headers=headers
     )
     assert back.status_code == 200 and back.json()["status"] == "published"
-    assert client.get(f"/api/procedures/{GIAM_HO}").status_code == 200
+    assert client.get(f"/api/procedures/{CAI_CHINH}").status_code == 200
 
 
 def test_create_a_procedure_as_draft_then_publish(client: TestClient) -> None:
@@ -228,21 +237,21 @@ def test_create_a_procedure_as_draft_then_publish(client: TestClient) -> None:
 )
 def test_validation_names_the_field(client: TestClient, change: dict[str, Any], field: str) -> None:
     headers = auth(client, "bientap")
-    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     response = client.put(
-        f"/api/admin/procedures/{GIAM_HO}", json={**record, **change}, headers=headers
+        f"/api/admin/procedures/{CAI_CHINH}", json={**record, **change}, headers=headers
     )
     assert response.status_code == 422, response.text
     fields = [e["field"] for e in response.json()["errors"]]
     assert field in fields
     assert all(e["message"] for e in response.json()["errors"])
-    assert client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()["version"] == 1
+    assert client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()["version"] == 1
 
 
 def test_bad_bodies_are_clear_4xx(client: TestClient) -> None:
     headers = auth(client, "bientap")
     for body in ([], "text", None, {"ten_thu_tuc": "\u200b"}):
-        response = client.put(f"/api/admin/procedures/{GIAM_HO}", json=body, headers=headers)
+        response = client.put(f"/api/admin/procedures/{CAI_CHINH}", json=body, headers=headers)
         assert 400 <= response.status_code < 500, (body, response.text)
     assert client.get("/api/admin/procedures/khong-co", headers=headers).status_code == 404
     hostile = client.get("/api/admin/procedures/1.0'; DROP TABLE procedures;--", headers=headers)
@@ -251,7 +260,7 @@ def test_bad_bodies_are_clear_4xx(client: TestClient) -> None:
 
 def test_preview_shows_the_bots_answer_before_saving(client: TestClient) -> None:
     headers = auth(client, "bientap")
-    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     unknown = client.post(
         "/api/admin/preview", json={"record": record, "attribute": "fee"}, headers=headers
     )
@@ -262,25 +271,28 @@ def test_preview_shows_the_bots_answer_before_saving(client: TestClient) -> None
     )
     assert shown.status_code == 200
     assert (
-        "Lệ phí 15.000 đồng" in shown.json()["text"] and "Đăng ký giám hộ" in shown.json()["text"]
+        "Lệ phí 15.000 đồng" in shown.json()["text"]
+        and "Đăng ký thay đổi, cải chính" in shown.json()["text"]
     )
-    assert public_fee(client, GIAM_HO) is None  # nothing was saved
+    assert public_fee(client, CAI_CHINH) is None  # nothing was saved
 
 
 def test_the_audit_log_says_who_did_what(client: TestClient, engine: Engine) -> None:
     headers = auth(client, "bientap")
-    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     client.put(
-        f"/api/admin/procedures/{GIAM_HO}", json=with_fee(record, 5, "5 đồng"), headers=headers
+        f"/api/admin/procedures/{CAI_CHINH}", json=with_fee(record, 5, "5 đồng"), headers=headers
     )
     log = client.get(
-        "/api/admin/audit", params={"target": GIAM_HO}, headers=auth(client, "quantri")
+        "/api/admin/audit", params={"target": CAI_CHINH}, headers=auth(client, "quantri")
     )
     (entry,) = log.json()["items"]
     assert (entry["username"], entry["action"], entry["version"]) == ("bientap", "publish", 2)
     assert entry["detail"]["fields"] == ["cach_thuc_thuc_hien"]
     with Session(engine) as session:
-        assert session.scalar(select(AuditEntry.at).where(AuditEntry.target == GIAM_HO)) is not None
+        assert (
+            session.scalar(select(AuditEntry.at).where(AuditEntry.target == CAI_CHINH)) is not None
+        )
 
 
 def test_users_and_roles_are_managed_by_admins(client: TestClient) -> None:
@@ -319,20 +331,20 @@ def test_users_and_roles_are_managed_by_admins(client: TestClient) -> None:
 ENDPOINTS = [
     ("GET", "/api/admin/procedures", None, "editor"),
     ("POST", "/api/admin/procedures", {"ten_thu_tuc": "x", "linh_vuc": "y"}, "editor"),
-    ("GET", f"/api/admin/procedures/{GIAM_HO}", None, "editor"),
-    ("PUT", f"/api/admin/procedures/{GIAM_HO}", {}, "editor"),
-    ("POST", f"/api/admin/procedures/{GIAM_HO}/publish", {"version": 1}, "editor"),
-    ("POST", f"/api/admin/procedures/{GIAM_HO}/retire", {"version": 1}, "editor"),
-    ("POST", f"/api/admin/procedures/{GIAM_HO}/restore", {"version": 1}, "editor"),
+    ("GET", f"/api/admin/procedures/{CAI_CHINH}", None, "editor"),
+    ("PUT", f"/api/admin/procedures/{CAI_CHINH}", {}, "editor"),
+    ("POST", f"/api/admin/procedures/{CAI_CHINH}/publish", {"version": 1}, "editor"),
+    ("POST", f"/api/admin/procedures/{CAI_CHINH}/retire", {"version": 1}, "editor"),
+    ("POST", f"/api/admin/procedures/{CAI_CHINH}/restore", {"version": 1}, "editor"),
     (
         "POST",
-        f"/api/admin/procedures/{GIAM_HO}/rollback",
+        f"/api/admin/procedures/{CAI_CHINH}/rollback",
         {"version": 1, "to_version": 1},
         "editor",
     ),
-    ("GET", f"/api/admin/procedures/{GIAM_HO}/versions", None, "editor"),
-    ("GET", f"/api/admin/procedures/{GIAM_HO}/versions/1", None, "editor"),
-    ("GET", f"/api/admin/procedures/{GIAM_HO}/diff?from=1&to=1", None, "editor"),
+    ("GET", f"/api/admin/procedures/{CAI_CHINH}/versions", None, "editor"),
+    ("GET", f"/api/admin/procedures/{CAI_CHINH}/versions/1", None, "editor"),
+    ("GET", f"/api/admin/procedures/{CAI_CHINH}/diff?from=1&to=1", None, "editor"),
     ("POST", "/api/admin/preview", {"record": {}}, "editor"),
     ("GET", "/api/admin/export", None, "editor"),
     ("POST", "/api/admin/import", None, "editor"),
@@ -363,13 +375,13 @@ def test_every_admin_endpoint_rejects_a_missing_or_wrong_role(
 
 def test_texts_are_sanitised_before_they_are_stored(client: TestClient) -> None:
     headers = auth(client, "bientap")
-    record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+    record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
     record["yeu_cau_dieu_kien"] = "Có\u200b giấy\u202e tờ\x00 hợp lệ\r\ndòng hai"
     record["ten_goi_khac"] = ["giam\u200dho", "Người giám hộ"]
-    saved = client.put(f"/api/admin/procedures/{GIAM_HO}", json=record, headers=headers).json()
+    saved = client.put(f"/api/admin/procedures/{CAI_CHINH}", json=record, headers=headers).json()
     assert saved["yeu_cau_dieu_kien"] == "Có giấy tờ hợp lệ\ndòng hai"
     assert saved["ten_goi_khac"] == ["giamho", "Người giám hộ"]
-    public = client.get(f"/api/procedures/{GIAM_HO}").json()
+    public = client.get(f"/api/procedures/{CAI_CHINH}").json()
     assert public["yeu_cau_dieu_kien"] == "Có giấy tờ hợp lệ\ndòng hai"
 
 
@@ -380,8 +392,10 @@ def test_effective_dates_decide_what_search_offers(client: TestClient) -> None:
     today = dt.datetime.now(dt.timezone.utc).date()
 
     def found() -> bool:
-        result = client.get("/api/procedures/search", params={"q": "đăng ký giám hộ"}).json()
-        return any(item["code"] == GIAM_HO for item in result["items"])
+        result = client.get(
+            "/api/procedures/search", params={"q": "cải chính thông tin hộ tịch"}
+        ).json()
+        return any(item["code"] == CAI_CHINH for item in result["items"])
 
     assert found()
     for dates, expected in (
@@ -389,8 +403,8 @@ def test_effective_dates_decide_what_search_offers(client: TestClient) -> None:
         ({"den_ngay": str(today - dt.timedelta(days=1))}, False),  # expired
         ({"tu_ngay": str(today - dt.timedelta(days=1)), "den_ngay": str(today)}, True),
     ):
-        record = client.get(f"/api/admin/procedures/{GIAM_HO}", headers=headers).json()
+        record = client.get(f"/api/admin/procedures/{CAI_CHINH}", headers=headers).json()
         record["hieu_luc"] = {"trang_thai": "dang_ap_dung", **dates}
-        saved = client.put(f"/api/admin/procedures/{GIAM_HO}", json=record, headers=headers)
+        saved = client.put(f"/api/admin/procedures/{CAI_CHINH}", json=record, headers=headers)
         assert saved.status_code == 200, saved.text
         assert found() is expected, dates

@@ -63,7 +63,10 @@ def test_export_import_export_is_identical(engine: Engine, tmp_path: Path, kind:
     export_file(engine, second)
     if kind == "xlsx":
         assert cells(first) == cells(second)
-        assert cells(first)[0] == HEADERS
+        header = cells(first)[0]
+        assert header[: len(HEADERS)] == HEADERS
+        # cells too long for Excel continue in extra columns at the end
+        assert all(h.endswith(")") and " (tiếp " in h for h in header[len(HEADERS) :])
     else:
         assert first.read_bytes() == second.read_bytes()
 

@@ -169,7 +169,7 @@ def test_webhook_acknowledges_then_answers_and_ignores_duplicates(
     assert again.json() == {"ok": True, "duplicate": True}
     fake.wait_for(lambda: len(fake.sent(88)) >= 2)
     time.sleep(1.0)  # a second answer would have arrived by now
-    answers = [m for m in fake.sent(88) if "50.000 đồng/di chúc" in m["text"]]
+    answers = [m for m in fake.sent(88) if "50.000 đồng (/di chúc)" in m["text"]]
     assert len(answers) == 1
     bad = webhook_client.post("/api/telegram/webhook", content=b"not json", headers=headers)
     assert bad.status_code == 400
