@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from actions.procedures import ActionAnswerProcedure, ActionListProcedures
 from tests.support.trackers import make_tracker
 from trolyao.kb.models import Procedure
+from trolyao.replies.domain import fragment
 
 PASSPORT = "cap-ho-chieu-pho-thong-trong-nuoc"
 
@@ -152,9 +153,31 @@ def test_every_attribute_of_every_procedure_gets_an_answer(
                 intent,
                 entities=[{"entity": "procedure_key", "value": record.key()}],
             )
-            response = dispatcher.messages[0]["response"]
+            message = dispatcher.messages[0]
+            response = message["response"]
             assert response.startswith("utter_procedure_"), (record.ten_thu_tuc, intent)
             assert response in domain["responses"]
+            # it fits a chat bubble (Telegram: 4,096 characters) and names its source
+            text = fragment(domain, response, **message)
+            assert len(text) <= 4096, (record.ten_thu_tuc, intent, len(text))
+            assert "Nguồn:" in text or "Cập nhật:" in text, (record.ten_thu_tuc, intent)
+            if details := {
+                "ask_procedure_documents": "other_cases",
+                "ask_procedure_steps": "full_steps",
+            }.get(intent):
+                dispatcher = CollectingDispatcher()
+                answer(
+                    dispatcher,
+                    domain,
+                    "",
+                    intent,
+                    entities=[
+                        {"entity": "procedure_key", "value": record.key()},
+                        {"entity": "detail", "value": details},
+                    ],
+                )
+                message = dispatcher.messages[0]
+                assert len(fragment(domain, message["response"], **message)) <= 4096
 
 
 def test_a_bare_attribute_question_without_context_asks_which_procedure(
