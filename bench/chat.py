@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import platform
+import secrets
 import shutil
 import socket
 import statistics
@@ -21,6 +22,11 @@ import yaml
 from trolyao.runtime.engine import ENGINE_BIN, engine_command, engine_env
 from trolyao.runtime.supervisor import action_server_argv
 from trolyao.settings import PROJECT_ROOT
+
+# This run's shared secrets: our engine takes only the edge's calls, the action server
+# only the engines' (stock Rasa gets the action token too, so both run the same actions).
+EDGE_TOKEN = secrets.token_urlsafe(32)
+ACTION_TOKEN = secrets.token_urlsafe(32)
 
 QUESTIONS = [
     "lệ phí làm hộ chiếu bao nhiêu",
@@ -52,14 +58,16 @@ class _Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post_json(self, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
+    async def post_json(
+        self, path: str, body: dict[str, Any], headers: str = ""
+    ) -> tuple[int, bytes]:
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
         payload = json.dumps(body).encode()
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n{headers}\r\n"
         ).encode()
         self.writer.write(head + payload)
         await self.writer.drain()
@@ -85,6 +93,7 @@ async def _sender(
     latencies: list[float],
     errors: list[str],
     turns_per_citizen: int = 5,
+    headers: str = "",
 ) -> None:
     """Send ``count`` messages as successive citizens of ``turns_per_citizen`` turns each."""
     parts = urlsplit(base)
@@ -96,7 +105,7 @@ async def _sender(
             started = time.perf_counter()
             try:
                 status, body = await connection.post_json(
-                    path, {"sender": citizen, "message": message}
+                    path, {"sender": citizen, "message": message}, headers
                 )
                 ok = status == 200 and body not in (b"", b"[]")
                 if not ok:
@@ -111,20 +120,31 @@ async def _sender(
 
 
 async def drive(
-    rasa_url: str, senders: int, messages_each: int, token: str | None = None, run_id: str = "bench"
+    rasa_url: str,
+    senders: int,
+    messages_each: int,
+    edge_token: str | None = None,
+    run_id: str = "bench",
 ) -> dict[str, Any]:
-    """Send ``messages_each`` messages from each of ``senders`` concurrent senders."""
-    path = "/webhooks/rest/webhook" + (f"?token={token}" if token else "")
+    """Send ``messages_each`` messages from each of ``senders`` concurrent senders: through
+    our edge channel with its token, or (no token: stock Rasa) Rasa's REST channel."""
+    path = "/webhooks/edge/webhook" if edge_token else "/webhooks/rest/webhook"
+    headers = f"Authorization: Bearer {edge_token}\r\n" if edge_token else ""
     latencies: list[float] = []
     errors: list[str] = []
     # warm-up: one message per sender, not measured
     await asyncio.gather(
-        *(_sender(rasa_url, path, f"{run_id}-w{i}", 1, [], []) for i in range(senders))
+        *(
+            _sender(rasa_url, path, f"{run_id}-w{i}", 1, [], [], headers=headers)
+            for i in range(senders)
+        )
     )
     started = time.perf_counter()
     await asyncio.gather(
         *(
-            _sender(rasa_url, path, f"{run_id}-{i}", messages_each, latencies, errors)
+            _sender(
+                rasa_url, path, f"{run_id}-{i}", messages_each, latencies, errors, headers=headers
+            )
             for i in range(senders)
         )
     )
@@ -203,8 +223,14 @@ def measure_variant(
     endpoints_file = workdir / f"endpoints-{label}.yml"
     endpoints_file.write_text(yaml.safe_dump(endpoints), "utf-8")
     log = (workdir / f"rasa-{label}.log").open("wb")
-    # ours runs through our engine command (with its patches); stock is plain `rasa`
+    # ours runs through our engine command (with its patches) and serves only the edge's
+    # channel; stock is plain `rasa` with its open REST channel
     command = engine_command() if label == "ours" else [str(ENGINE_BIN / "rasa")]
+    credentials = workdir / f"credentials-{label}.yml"
+    credentials.write_text(
+        (PROJECT_ROOT / "credentials.yml").read_text("utf-8") if label == "ours" else "rest:\n",
+        "utf-8",
+    )
     process = subprocess.Popen(
         [
             *command,
@@ -213,6 +239,8 @@ def measure_variant(
             str(model),
             "--endpoints",
             str(endpoints_file),
+            "--credentials",
+            str(credentials),
             "--enable-api",
             "--interface",
             "127.0.0.1",
@@ -222,12 +250,18 @@ def measure_variant(
         cwd=PROJECT_ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3"),
+        env=engine_env(TF_CPP_MIN_LOG_LEVEL="3", EDGE_ENGINE_TOKEN=EDGE_TOKEN),
     )
     try:
         ready_s = wait_for(f"http://127.0.0.1:{port}/status", "model_id", 240)
         result = asyncio.run(
-            drive(f"http://127.0.0.1:{port}", senders, messages_each, run_id=label)
+            drive(
+                f"http://127.0.0.1:{port}",
+                senders,
+                messages_each,
+                edge_token=EDGE_TOKEN if label == "ours" else None,
+                run_id=label,
+            )
         )
         result["model_ready_s"] = round(ready_s, 1)
         return result
@@ -278,13 +312,19 @@ def run_chat_benchmark(
         cwd=PROJECT_ROOT,
         stdout=actions_log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "DATABASE_URL": database_url, "SANIC_HOST": "127.0.0.1"},
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SANIC_HOST": "127.0.0.1",
+            "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+        },
     )
     try:
         wait_for(f"{actions_url}/health", None, 60)
         settings = Settings(
             database_url=database_url,
             action_server_url=actions_url,
+            action_server_token=ACTION_TOKEN,
             tracker_store_url=f"sqlite:///{workdir / 'tracker-ours.db'}",
             event_broker_url=f"sqlite:///{workdir / 'events-ours.db'}",
         )
@@ -297,7 +337,7 @@ def run_chat_benchmark(
                 train(PROJECT_ROOT / "bench" / "stock_config.yml", workdir, "stock"), 1
             )
             stock_endpoints = {
-                "action_endpoint": {"url": f"{actions_url}/webhook"},
+                "action_endpoint": {"url": f"{actions_url}/webhook", "token": ACTION_TOKEN},
                 "tracker_store": {
                     "type": "SQL",
                     "dialect": "sqlite",

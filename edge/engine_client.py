@@ -1,4 +1,4 @@
-"""The edge's client of the Rasa engine's REST channel."""
+"""The edge's client of the Rasa engine's edge channel (a bearer token: EDGE_ENGINE_TOKEN)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class RasaClient:
     ) -> None:
         settings = get_settings()
         self.base_url = (base_url or settings.rasa_url).rstrip("/")
-        self.token = token if token is not None else settings.rasa_auth_token
+        self.token = token if token is not None else settings.edge_engine_token
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=1.0), transport=transport
         )
@@ -37,11 +37,11 @@ class RasaClient:
         Raises:
             EngineUnavailable: no answer within the timeout, or an error status.
         """
-        params = {"token": self.token} if self.token else None
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         body = {"sender": sender, "message": text, "metadata": {"channel": channel}}
         try:
             response = await self._client.post(
-                f"{self.base_url}/webhooks/rest/webhook", json=body, params=params
+                f"{self.base_url}/webhooks/edge/webhook", json=body, headers=headers
             )
         except httpx.HTTPError as exc:
             raise EngineUnavailable(f"engine unreachable: {type(exc).__name__}") from exc

@@ -381,8 +381,9 @@ def test_the_summary_counts_scripted_conversations_exactly(
 
     def say(sender: str, text: str) -> None:
         response = httpx.post(
-            f"{assistant.rasa_url}/webhooks/rest/webhook",
+            f"{assistant.rasa_url}/webhooks/edge/webhook",
             json={"sender": sender, "message": text, "metadata": {"channel": "kiemthu"}},
+            headers=assistant.edge_headers,
             timeout=30,
         )
         assert response.status_code == 200

@@ -368,9 +368,14 @@ def _cmd_users_list(_args: argparse.Namespace) -> int:
 
 
 def _cmd_run(_args: argparse.Namespace) -> int:
+    from trolyao.runtime.secrets import SECRETS_FILE, ensure_secrets
     from trolyao.runtime.supervisor import run
     from trolyao.settings import get_settings
 
+    generated = ensure_secrets()
+    if generated:
+        print(f"» Generated {', '.join(generated)} in {SECRETS_FILE} (kept for the next run)")
+    get_settings.cache_clear()
     return run(get_settings())
 
 

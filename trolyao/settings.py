@@ -14,7 +14,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """One settings object for the app env; every field can be set by an env variable."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # var/secrets.env: the shared secrets `make run` generates when none are set.
+    model_config = SettingsConfigDict(
+        env_file=(".env", PROJECT_ROOT / "var" / "secrets.env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
 
     database_url: str = Field(
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'trolyao.db'}",
@@ -35,6 +40,10 @@ class Settings(BaseSettings):
     # The Rasa engine and the action server (localhost only).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_auth_token: str | None = None
+    # The engine answers only the edge (its channel needs this bearer token), and the
+    # action server only the engine (Rasa sends this token with every action call).
+    edge_engine_token: str | None = Field(default=None, min_length=32)
+    action_server_token: str | None = Field(default=None, min_length=32)
     action_server_url: str = "http://127.0.0.1:5055"
     api_host: str = "127.0.0.1"
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs, or

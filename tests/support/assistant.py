@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from trolyao.db import make_engine, session_scope
 from trolyao.kb.seed import seed_all
 from trolyao.runtime.engine import engine_command, engine_env, model_path
 from trolyao.runtime.rasa_config import write_endpoints
-from trolyao.settings import PROJECT_ROOT, Settings
+from trolyao.runtime.supervisor import action_server_argv
+from trolyao.settings import PROJECT_ROOT, Settings, get_settings
 
 APP_PYTHON = sys.executable
 
@@ -43,6 +45,11 @@ def wait_until(check: object, timeout: float, what: str) -> None:
     raise AssertionError(f"{what} did not come up within {timeout:.0f} s")
 
 
+# The shared secrets of a test run (make run generates its own in var/secrets.env).
+EDGE_TOKEN = "edge-" + secrets.token_urlsafe(32)
+ACTION_TOKEN = "actions-" + secrets.token_urlsafe(32)
+
+
 @dataclass
 class Assistant:
     rasa_url: str
@@ -50,10 +57,16 @@ class Assistant:
     database_url: str
     tracker_db: Path
 
+    @property
+    def edge_headers(self) -> dict[str, str]:
+        """What the edge sends the engine: its bearer token."""
+        return {"Authorization": f"Bearer {EDGE_TOKEN}"}
+
     def say(self, sender: str, text: str) -> list[dict[str, object]]:
         response = httpx.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
+            f"{self.rasa_url}/webhooks/edge/webhook",
             json={"sender": sender, "message": text},
+            headers=self.edge_headers,
             timeout=30,
         )
         assert response.status_code == 200
@@ -77,6 +90,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     settings = Settings(
         database_url=database_url,
         action_server_url=f"http://127.0.0.1:{actions_port}",
+        action_server_token=ACTION_TOKEN,
         tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
         event_broker_url=f"sqlite:///{tmp / 'events.db'}",
     )
@@ -86,11 +100,17 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         SANIC_HOST="127.0.0.1",
         TF_CPP_MIN_LOG_LEVEL="3",
         CONTACT_PHONE="0205 3 999 999",
+        EDGE_ENGINE_TOKEN=EDGE_TOKEN,
+        ACTION_SERVER_TOKEN=ACTION_TOKEN,
     )
+    # The edge in this process (the API, the Telegram bridge) calls the engine with it.
+    previous = os.environ.get("EDGE_ENGINE_TOKEN")
+    os.environ["EDGE_ENGINE_TOKEN"] = EDGE_TOKEN
+    get_settings.cache_clear()
     logs = [open(tmp / f"{n}.log", "wb") for n in ("actions", "rasa")]  # noqa: SIM115
     processes = [
         subprocess.Popen(
-            [APP_PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            action_server_argv(actions_port),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=logs[0],
@@ -104,6 +124,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
                 str(model_path()),
                 "--endpoints",
                 str(endpoints),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
                 "--enable-api",
                 "--interface",
                 "127.0.0.1",
@@ -144,6 +166,11 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
                 process.kill()
         for log in logs:
             log.close()
+        if previous is None:
+            os.environ.pop("EDGE_ENGINE_TOKEN", None)
+        else:
+            os.environ["EDGE_ENGINE_TOKEN"] = previous
+        get_settings.cache_clear()
 
 
 @contextmanager

@@ -35,8 +35,11 @@ def _sql_store(url: str) -> dict[str, Any]:
 
 def endpoints(settings: Settings) -> dict[str, Any]:
     """Return the content of Rasa's ``endpoints.yml`` for ``settings``."""
+    action: dict[str, Any] = {"url": f"{settings.action_server_url.rstrip('/')}/webhook"}
+    if settings.action_server_token:
+        action["token"] = settings.action_server_token  # sent as ?token= with every call
     config: dict[str, Any] = {
-        "action_endpoint": {"url": f"{settings.action_server_url.rstrip('/')}/webhook"},
+        "action_endpoint": action,
         "tracker_store": {
             "type": "rasa_ext.stores.SQLTrackerStore",
             **_sql_store(settings.tracker_store_url),

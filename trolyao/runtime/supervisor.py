@@ -74,17 +74,9 @@ class Process:
 
 
 def action_server_argv(port: int) -> list[str]:
-    """The command that serves our actions (app env) on ``port``; set SANIC_HOST=127.0.0.1."""
-    return [
-        sys.executable,
-        "-m",
-        "rasa_sdk",
-        "--actions",
-        "actions",
-        "--port",
-        str(port),
-        "--quiet",
-    ]
+    """The command that serves our actions (app env) on ``port``, behind
+    ``ACTION_SERVER_TOKEN`` (in its environment); SANIC_HOST defaults to 127.0.0.1."""
+    return [sys.executable, "-m", "actions.server", "--port", str(port)]
 
 
 def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], bool]:
@@ -132,6 +124,16 @@ def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
     if settings.rasa_auth_token:
         rasa_argv += ["--auth-token", settings.rasa_auth_token]
     actions_env = {**os.environ, "SANIC_HOST": "127.0.0.1"}
+    missing = [
+        name
+        for name, value in (
+            ("EDGE_ENGINE_TOKEN", settings.edge_engine_token),
+            ("ACTION_SERVER_TOKEN", settings.action_server_token),
+        )
+        if not value
+    ]
+    if missing:
+        raise RuntimeError(f"set {', '.join(missing)} (trolyao run generates them)")
     return [
         Process(
             "actions",
@@ -207,9 +209,9 @@ def _print_banner(settings: Settings, seconds: float) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
     print(
         f"\n» The assistant is ready ({seconds:.0f} s).\n"
-        f"  Rasa engine     {settings.rasa_url}  (HTTP API"
+        f"  Rasa engine     {settings.rasa_url}  (edge channel only, token required; HTTP API"
         f"{', token required' if settings.rasa_auth_token else ''})\n"
-        f"  Action server   {settings.action_server_url}\n"
+        f"  Action server   {settings.action_server_url}  (token required)\n"
         f"  API             {api}   docs {api}/docs   readiness {api}/readyz\n"
         f"  Web chat demo   {api}/\n"
         f"  Dashboard       {api}/dashboard   knowledge base {api}/admin\n"
