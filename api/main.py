@@ -51,7 +51,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or get_engine()
         app.state.search = ProcedureSearch(app.state.engine)
-        app.state.edge = Edge(settings, RasaClient(timeout=settings.engine_timeout_seconds))
+        # The citizen's wait is the edge's deadline; a turn with a message id may finish
+        # after it (for its retry), within the engine's own action timeout and this bound.
+        app.state.edge = Edge(settings, RasaClient(timeout=30.0))
         app.state.login_limiter = RateLimiter(30, 60.0)
         app.state.telegram = None
         app.state.telegram_seen = SeenUpdates()

@@ -15,13 +15,16 @@ class EngineUnavailable(TroLyAoError):
 
 
 class RasaClient:
-    """Sends citizens' (already redacted) messages to Rasa and returns its replies."""
+    """Sends citizens' (already redacted) messages to Rasa and returns its replies.
+
+    ``timeout`` bounds each read of one request; the citizen's wait is bounded by the
+    edge's deadline (``ENGINE_TIMEOUT_SECONDS``) over the whole reply."""
 
     def __init__(
         self,
         base_url: str | None = None,
         token: str | None = None,
-        timeout: float = 4.5,
+        timeout: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         settings = get_settings()

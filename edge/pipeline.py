@@ -10,7 +10,11 @@ Every limit and every text the edge says itself is the same for every channel.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -73,14 +77,47 @@ def replies_of(engine_messages: list[dict[str, Any]]) -> list[Reply]:
     return out
 
 
+# A message id seen again within this time returns the first answer (idempotent retries).
+RETRY_WINDOW = 600.0
+MAX_REMEMBERED = 10_000
+
+Key = tuple[str, str]
+
+
 class Edge:
-    """The pipeline, with its limits and the engine client; one per process."""
+    """The pipeline, with its limits and the engine client; one per process.
+
+    Deadlines: a citizen waits at most ``engine_timeout_seconds`` for the whole reply
+    (the engine's own action timeout is shorter, so that it stops a turn the edge gave up
+    on). Retries: a message that carries an id (the web chat's ``message_id``) is sent to
+    the engine once; the same id again, while the first is still in the engine or within
+    ten minutes after, gets that first turn's answer instead of a second turn. The ids are
+    remembered in this process (one API process per host; see docs/security.md).
+    """
 
     def __init__(self, settings: Settings, client: RasaClient) -> None:
         self.max_chars = settings.chat_max_chars
         self.client = client
+        self.deadline = settings.engine_timeout_seconds
         self.per_sender = RateLimiter(settings.chat_rate_per_session, 60.0)
         self.per_client = RateLimiter(settings.chat_rate_per_ip, 60.0)
+        self._inflight: dict[Key, asyncio.Task[list[dict[str, Any]]]] = {}
+        self._answered: OrderedDict[Key, tuple[float, list[dict[str, Any]]]] = OrderedDict()
+
+    def _remembered(self, key: Key) -> list[dict[str, Any]] | None:
+        now = time.monotonic()
+        while self._answered and next(iter(self._answered.values()))[0] < now:
+            self._answered.popitem(last=False)
+        found = self._answered.get(key)
+        return found[1] if found else None
+
+    def _settle(self, key: Key, task: asyncio.Task[list[dict[str, Any]]]) -> None:
+        self._inflight.pop(key, None)
+        if task.cancelled() or task.exception() is not None:
+            return  # a failed turn may be tried again
+        self._answered[key] = (time.monotonic() + RETRY_WINDOW, task.result())
+        while len(self._answered) > MAX_REMEMBERED:
+            self._answered.popitem(last=False)
 
     def _refuse(
         self, outcome: Outcome, retry_after: float | None = None, **values: Any
@@ -88,7 +125,13 @@ class Edge:
         return EdgeResult(outcome, [Reply(edge_reply(outcome, **values))], retry_after)
 
     async def handle(
-        self, *, channel: str, sender: str, text: str, client: str | None = None
+        self,
+        *,
+        channel: str,
+        sender: str,
+        text: str,
+        client: str | None = None,
+        message_id: str | None = None,
     ) -> EdgeResult:
         """Take one citizen message through the edge and return what to send back.
 
@@ -97,23 +140,42 @@ class Edge:
             sender: the channel's pseudonymous sender id (never a phone number or user id).
             text: the message as received (a button press is its payload).
             client: the client's address, for the per-address limit, where there is one.
+            message_id: the client's id of this message: a retry with the same id never
+                makes a second turn.
         """
         cleaned = clean_text(text)
         if not cleaned:
             return self._refuse("empty")
         if len(cleaned) > self.max_chars:
             return self._refuse("too_long", max_chars=self.max_chars)
-        wait = self.per_sender.hit(sender)
-        if client is not None:
-            wait = max(wait, self.per_client.hit(client))
-        if wait:
-            return self._refuse("rate_limited", retry_after=wait)
-        try:
-            messages = await self.client.send(sender, redact(cleaned), channel)
-        except EngineUnavailable as exc:
-            log.warning("engine unavailable for %s: %s", channel, exc.message)
-            return self._refuse("unavailable")
-        replies = replies_of(messages)
+        key = (sender, message_id) if message_id else None
+        task = self._inflight.get(key) if key else None
+        remembered = self._remembered(key) if key else None
+        if remembered is not None:
+            messages: list[dict[str, Any]] | None = remembered
+        else:
+            messages = None
+            if task is None:
+                wait = self.per_sender.hit(sender)
+                if client is not None:
+                    wait = max(wait, self.per_client.hit(client))
+                if wait:
+                    return self._refuse("rate_limited", retry_after=wait)
+                task = asyncio.ensure_future(self.client.send(sender, redact(cleaned), channel))
+                if key:
+                    self._inflight[key] = task
+                    task.add_done_callback(functools.partial(self._settle, key))
+            try:
+                # a turn with an id goes on after the deadline, for its retry to collect
+                waited = asyncio.shield(task) if key else task
+                messages = await asyncio.wait_for(waited, timeout=self.deadline)
+            except asyncio.TimeoutError:
+                log.warning("engine too slow for %s (over %.1f s)", channel, self.deadline)
+                return self._refuse("unavailable")
+            except EngineUnavailable as exc:
+                log.warning("engine unavailable for %s: %s", channel, exc.message)
+                return self._refuse("unavailable")
+        replies = replies_of(messages or [])
         if not replies:  # every turn answers; silence means the action server failed
             log.warning("the engine returned no reply for %s (action server down?)", channel)
             return self._refuse("unavailable")

@@ -1,4 +1,5 @@
-"""Three measured fixes to Rasa 3.6.21 hot paths, installed from one explicit entry point.
+"""Three measured fixes to Rasa 3.6.21 hot paths, and the action deadline, installed from
+one explicit entry point.
 
 :func:`install` is called by :mod:`rasa_ext.engine`, the command that starts the engine
 (``python -m rasa_ext.engine run ...``), before Rasa builds anything. It refuses to patch
@@ -16,6 +17,10 @@ another release must be checked by hand first.
    connection) for every call to the action server. The replacement keeps one session per
    endpoint and event loop, with keep-alive; ``async with`` on it no longer closes it.
    The sessions are closed when the server stops (Rasa's ``close_resources``).
+4. ``RemoteAction.run`` waits up to 300 s for the action server, and the turn goes on after
+   the edge has told the citizen it gave up. The wait becomes ``ACTION_TIMEOUT_SECONDS``
+   (default 4.0: a little shorter than the edge's 4.5 s deadline), so that the engine ends
+   a turn the edge has given up on.
 
 Figures (docs/benchmarks.md): action result validation 2.8 ms -> 0.3 ms per custom action.
 """
@@ -56,6 +61,7 @@ def install() -> bool:
     _install_action_result_validator()
     _install_subclass_cache()
     _install_shared_http_sessions()
+    _install_action_timeout()
     _installed = True
     return True
 
@@ -137,6 +143,27 @@ async def close_shared_sessions() -> int:
             closed += 1
         del _sessions[key]
     return closed
+
+
+DEFAULT_ACTION_TIMEOUT = 4.0
+
+
+def action_timeout() -> float:
+    """The action server deadline: ``ACTION_TIMEOUT_SECONDS``, else 4.0 s."""
+    import os
+
+    try:
+        value = float(os.environ.get("ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT))
+    except ValueError:
+        value = DEFAULT_ACTION_TIMEOUT
+    return value if 0 < value <= 300 else DEFAULT_ACTION_TIMEOUT
+
+
+def _install_action_timeout() -> None:
+    import rasa.core.actions.action as action_module
+
+    # RemoteAction.run passes ``timeout=DEFAULT_REQUEST_TIMEOUT`` read from this module.
+    action_module.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[attr-defined]
 
 
 def _install_shared_http_sessions() -> None:

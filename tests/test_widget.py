@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,3 +169,23 @@ def test_api_docs_render_the_openapi_31_document(page: Page, api_url: str) -> No
     assert page.locator(".opblock").count() > 10
     assert errors == []
     assert outside == []
+
+
+def test_a_busy_engine_is_retried_once_with_the_same_message_id(page: Page, api_url: str) -> None:
+    bodies: list[dict[str, str]] = []
+
+    def first_busy(route: Route) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        bodies.append(body)
+        if len(bodies) == 1:  # the engine gave up once: the widget tries again, same id
+            route.fulfill(status=503, json={"messages": [], "code": "engine_unavailable"})
+        else:
+            route.continue_()
+
+    page.route("**/api/chat/messages", first_busy)
+    open_widget(page, api_url)
+    send(page, "le phi dang ky tam tru")
+    page.locator(".msg.bot", has_text="Đăng ký tạm trú").wait_for()
+    assert len(bodies) == 2
+    assert bodies[0]["message_id"] == bodies[1]["message_id"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", bodies[0]["message_id"])

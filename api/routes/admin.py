@@ -246,9 +246,7 @@ async def import_knowledge_base(
     ],
     dry_run: bool = False,
     status: Annotated[Literal["draft", "published"] | None, Query()] = None,
-    format: Annotated[
-        Literal["json", "csv", "xlsx", "dvc-portal"] | None, Query()
-    ] = None,
+    format: Annotated[Literal["json", "csv", "xlsx", "dvc-portal"] | None, Query()] = None,
 ) -> StreamingResponse:
     """Import procedures (upsert by code). A dry run reports every row's errors and writes
     nothing; a real run writes nothing either unless the whole file is clean, except for

@@ -18,10 +18,13 @@ SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 
 
 class ChatMessageIn(BaseModel):
-    """A citizen's message: an anonymous session id (8–64 of A–Z a–z 0–9 _ -) and text."""
+    """A citizen's message: an anonymous session id (8–64 of A–Z a–z 0–9 _ -), the text,
+    and optionally the client's id of this message (1–64 of the same characters): sent
+    again with the same id (a retry), it gets the first answer, never a second turn."""
 
     session_id: SessionId
     text: str = Field(max_length=20_000)
+    message_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
 
 
 class Button(BaseModel):
@@ -71,6 +74,7 @@ async def post_message(message: ChatMessageIn, request: Request) -> Any:
         sender=f"web-{message.session_id}",
         text=message.text,
         client=_client_ip(request),
+        message_id=message.message_id,
     )
     messages = [
         BotMessage(

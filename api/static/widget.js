@@ -156,6 +156,31 @@
     save();
   }
 
+  function messageId() {
+    var raw = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
+      : String(Date.now()) + Math.random().toString(16).slice(2);
+    return raw.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64);
+  }
+  function later(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+  function post(body, attempt) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 15000);
+    return fetch(API + "/api/chat/messages", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body), signal: controller.signal
+    }).then(function (response) {
+      clearTimeout(timer);
+      if (response.status === 503 && attempt < 1) {
+        return later(1500).then(function () { return post(body, attempt + 1); });
+      }
+      return response.json().catch(function () { return {}; });
+    }, function (error) {
+      clearTimeout(timer);
+      if (attempt < 1) return later(1500).then(function () { return post(body, attempt + 1); });
+      throw error;
+    });
+  }
+
   var busy = false;
   function ask(shown, text) {
     text = String(text || "").trim();
@@ -166,15 +191,9 @@
     record("user", shown);
     showButtons([]);
     typing.hidden = false;
-    var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, 15000);
-    fetch(API + "/api/chat/messages", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session_id: state.session_id, text: text }),
-      signal: controller.signal
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; });
-    }).then(function (body) {
+    // One id per message: a retry (engine busy, network cut) carries it, so the
+    // assistant answers the first attempt instead of starting a second turn.
+    post({ session_id: state.session_id, text: text, message_id: messageId() }, 0).then(function (body) {
       var messages = Array.isArray(body.messages) ? body.messages : [];
       if (!messages.length) messages = [{ text: T.offline, buttons: [] }];
       var buttons = [];
@@ -188,7 +207,6 @@
       addMessage("bot", T.offline);
       record("bot", T.offline);
     }).then(function () {
-      clearTimeout(timer);
       typing.hidden = true;
       busy = false;
       input.focus();

@@ -95,3 +95,60 @@ def test_the_engine_command_is_rasa_with_the_patches() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "3.6.21" in done.stdout
+
+
+def test_the_engine_stops_waiting_for_a_slow_action_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rasa waits 300 s for an action by default; ours gives up at ACTION_TIMEOUT_SECONDS,
+    a little before the edge's deadline, so a turn the edge gave up on does not go on."""
+    import asyncio
+    import time
+
+    import rasa.core.actions.action as action_module
+    from aiohttp import web
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import EndpointConfig
+
+    from rasa_ext import patches
+
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setattr(action_module, "DEFAULT_REQUEST_TIMEOUT", 300)
+    patches._install_action_timeout()
+    assert action_module.DEFAULT_REQUEST_TIMEOUT == 0.5
+
+    async def slow(_request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.json_response({"events": [], "responses": []})
+
+    async def scenario() -> float:
+        app = web.Application()
+        app.router.add_post("/webhook", slow)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        action = RemoteAction("action_slow", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+        domain = Domain.empty()
+        started = time.monotonic()
+        try:
+            # Rasa's processor logs either and ends the turn ("Bot will continue")
+            with pytest.raises((RasaException, asyncio.TimeoutError)):
+                await action.run(
+                    CollectingOutputChannel(),
+                    TemplatedNaturalLanguageGenerator(domain.responses),
+                    DialogueStateTracker("s", []),
+                    domain,
+                )
+            waited = time.monotonic() - started
+        finally:
+            await runner.shutdown()
+        return waited
+
+    assert asyncio.run(scenario()) < 2.0

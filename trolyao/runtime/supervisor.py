@@ -141,7 +141,13 @@ def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
             actions_env,
             _http_ok(f"{settings.action_server_url}/health"),
         ),
-        Process("rasa", rasa_argv, engine_env(), _rasa_model_loaded(settings)),
+        Process(
+            "rasa",
+            rasa_argv,
+            # the engine stops waiting for an action a little before the edge gives up
+            engine_env(ACTION_TIMEOUT_SECONDS=str(max(1.0, settings.engine_timeout_seconds - 0.5))),
+            _rasa_model_loaded(settings),
+        ),
         Process(
             "api",
             [
