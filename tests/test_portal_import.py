@@ -184,3 +184,18 @@ def test_two_thousand_six_hundred_real_shaped_records_import(tmp_path: Path) -> 
     result = run_portal_import_benchmark(2600, tmp_path)
     assert (result["created"], result["errors"]) == (2600, 0)
     assert result["again_unchanged"] == 2600
+
+
+def test_an_import_check_that_takes_too_long_is_refused_before_writing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from trolyao.kb.spreadsheet import ImportFileError
+
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"".join(_portal_lines()[:40]))
+    with pytest.raises(ImportFileError, match="quá"):
+        import_file(engine, path, user="kiemthu", time_limit=0.0)
+    with Session(engine) as session:
+        assert session.scalar(select(Procedure).where(Procedure.code == "9.000001")) is None
+    report = import_file(engine, path, user="kiemthu", dry_run=True, time_limit=60.0)
+    assert report.rows == 40 and report.errors == []

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         description="Origins allowed to call the chat API (provincial pages embedding it).",
     )
     chat_max_chars: int = 1000
+    # An import through the admin API stops checking after this many seconds (the CLI has
+    # no limit): a hostile or huge file cannot hold a worker for minutes.
+    import_check_seconds: float = Field(default=120.0, gt=0)
     chat_rate_per_session: int = 20  # messages per minute
     chat_rate_per_ip: int = 120  # messages per minute
     engine_timeout_seconds: float = 4.5

@@ -37,6 +37,7 @@ from trolyao.kb import changes, spreadsheet, validation
 from trolyao.kb import export as kbexport
 from trolyao.kb import transfer as kbio
 from trolyao.kb import versions as kbversions
+from trolyao.settings import get_settings
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 Editor = Annotated[User, Depends(require_roles(*KNOWLEDGE_BASE_ROLES))]
@@ -226,7 +227,14 @@ def _report_stream(
 
     try:
         report = kbio.import_file(
-            engine, path, user=user, kind=kind, dry_run=dry_run, status=status, progress=progress
+            engine,
+            path,
+            user=user,
+            kind=kind,
+            dry_run=dry_run,
+            status=status,
+            progress=progress,
+            time_limit=get_settings().import_check_seconds,
         )
         result = {"phase": "done", **report.as_dict()}
     except spreadsheet.ImportFileError as exc:

@@ -119,11 +119,15 @@ def import_file(
     status: str | None = None,
     progress: Progress | None = None,
     collected_on: dt.date | None = None,
+    time_limit: float | None = None,
 ) -> ImportReport:
     """Validate the whole file, then (unless a dry run or any error) upsert every record.
 
     National-portal files (``dvc-portal``) import row by row instead: a row with an error
-    is reported and skipped, the others are written; never half a row."""
+    is reported and skipped, the others are written; never half a row.
+
+    ``time_limit`` (seconds) bounds the validation pass: a file that takes longer to check
+    is refused (:class:`ImportFileError`) before anything is written."""
     started = time.perf_counter()
     kind = detect_format(path, kind)
     partial = kind == portal.FORMAT
@@ -133,6 +137,11 @@ def import_file(
     with Session(engine) as session:
         known = _latest_records(session)
     for row in _rows(path, kind, known, collected_on):
+        if time_limit is not None and time.perf_counter() - started > time_limit:
+            raise ImportFileError(
+                f"Kiểm tra tệp quá {time_limit:.0f} giây (đã đến dòng {report.rows}): "
+                "hãy chia nhỏ tệp hoặc nhập bằng dòng lệnh (trolyao kb import)."
+            )
         number, data, errors = row.number, row.data, row.errors
         report.notes += [{"row": number, **n} for n in row.notes]
         report.rows += 1
