@@ -6,12 +6,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
-from actions.common import latest_text
+from actions.common import entity, latest_intent, latest_text
 from actions.procedures import procedure_buttons
+from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery
+from trolyao.handoffs import answer_consent, contact_recorded, open_case
 from trolyao.kb.search import get_search
-from trolyao.replies import contact_values
+from trolyao.replies import contact_values, fragment
 
 
 class ActionContact(Action):
@@ -28,7 +31,11 @@ class ActionContact(Action):
 
 
 class ActionRequestHuman(Action):
-    """Give the contact details and mark the conversation for officials to review."""
+    """Hand the citizen to an official: open a case, ask consent to be contacted, take
+    the contact (the edge keeps it; the engine only hears that it was given), confirm.
+
+    The contact itself never reaches this action or the tracker: the edge records it in
+    the hand-off table and sends ``/request_human{"handoff_contact": "given"}`` instead."""
 
     def name(self) -> str:
         return "action_request_human"
@@ -36,8 +43,45 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_handoff", **contact_values(domain))
-        return [SlotSet("handoff_requested", True)]
+        stage = tracker.get_slot("handoff_stage")
+        intent = latest_intent(tracker)
+        sender = tracker.sender_id
+        channel = str((tracker.latest_message.get("metadata") or {}).get("channel") or "web")
+        with Session(get_engine()) as session, session.begin():
+            if entity(tracker, "handoff_contact") == "given" and contact_recorded(session, sender):
+                dispatcher.utter_message(response="utter_handoff_recorded")
+                return [SlotSet("handoff_stage", None), SlotSet("handoff_requested", True)]
+            if stage == "consent" and intent in ("affirm", "deny"):
+                answer_consent(session, sender, given=intent == "affirm")
+                if intent == "affirm":
+                    dispatcher.utter_message(response="utter_handoff_ask_contact")
+                    return [SlotSet("handoff_stage", "contact")]
+                dispatcher.utter_message(response="utter_handoff", **contact_values(domain))
+                return [SlotSet("handoff_stage", None)]
+            open_case(session, sender, channel)
+        dispatcher.utter_message(
+            response="utter_handoff_consent",
+            buttons=[
+                {"title": fragment(domain, "utter_fragment_yes"), "payload": "/affirm"},
+                {"title": fragment(domain, "utter_fragment_no"), "payload": "/deny"},
+            ],
+        )
+        return [SlotSet("handoff_stage", "consent"), SlotSet("handoff_requested", True)]
+
+
+class ActionYesNo(Action):
+    """A "có" or "không" that answers no question of the bot's but the hand-off's."""
+
+    def name(self) -> str:
+        return "action_yes_no"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("handoff_stage") == "consent":
+            return ActionRequestHuman().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_anything_else")
+        return []
 
 
 class ActionFallback(Action):

@@ -23,6 +23,7 @@ from api.routes import (
     analytics,
     auth,
     chat,
+    handoffs,
     health,
     procedures,
     staff,
@@ -34,6 +35,7 @@ from api.routes.telegram import SeenUpdates
 from bot.telegram import TelegramBridge
 from bot.zalo import build_bridge as build_zalo_bridge
 from edge.engine_client import RasaClient
+from edge.handoffs import HandoffDesk
 from edge.pipeline import Edge
 from edge.ratelimit import RateLimiter
 from trolyao import __version__
@@ -53,7 +55,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.state.search = ProcedureSearch(app.state.engine)
         # The citizen's wait is the edge's deadline; a turn with a message id may finish
         # after it (for its retry), within the engine's own action timeout and this bound.
-        app.state.edge = Edge(settings, RasaClient(timeout=30.0))
+        app.state.edge = Edge(settings, RasaClient(timeout=30.0), HandoffDesk(app.state.engine))
         app.state.login_limiter = RateLimiter(30, 60.0)
         app.state.telegram = None
         app.state.telegram_seen = SeenUpdates()
@@ -101,6 +103,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(auth.router)
     app.include_router(analytics.router)
+    app.include_router(handoffs.router)
     app.include_router(admin.router)
     app.include_router(accounts.router)
     app.include_router(telegram.router)

@@ -126,7 +126,10 @@ class TelegramBridge:
             return
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         result = await self.edge.handle(
-            channel="telegram", sender=sender_id(user.id, self.secret), text=text
+            channel="telegram",
+            sender=sender_id(user.id, self.secret),
+            text=text,
+            reply_to=str(chat.id),
         )
         for reply in result.replies:
             await self.send_reply(context, chat.id, reply)

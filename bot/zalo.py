@@ -199,9 +199,13 @@ class ZaloBridge:
         else:  # unfollow, seen, reactions, OA events: nothing to say
             return
         result = await self.edge.handle(
-            channel=CHANNEL, sender=sender_id(user_id, self.secret), text=text
+            channel=CHANNEL, sender=sender_id(user_id, self.secret), text=text, reply_to=user_id
         )
         await self._send(user_id, result.replies)
+
+    async def tell(self, user_id: str, text: str) -> None:
+        """Send the citizen one message of ours (a closed hand-off, for instance)."""
+        await self._send(user_id, [Reply(text)])
 
     async def _send(self, user_id: str, replies: list[Reply]) -> None:
         for reply in replies:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from edge.engine_client import EngineUnavailable, RasaClient
+from edge.handoffs import CONTACT_GIVEN, HandoffDesk
 from edge.ratelimit import RateLimiter
 from trolyao.redaction import redact
 from trolyao.replies import edge_reply
@@ -95,9 +96,12 @@ class Edge:
     remembered in this process (one API process per host; see docs/security.md).
     """
 
-    def __init__(self, settings: Settings, client: RasaClient) -> None:
+    def __init__(
+        self, settings: Settings, client: RasaClient, handoffs: HandoffDesk | None = None
+    ) -> None:
         self.max_chars = settings.chat_max_chars
         self.client = client
+        self.handoffs = handoffs
         self.deadline = settings.engine_timeout_seconds
         self.per_sender = RateLimiter(settings.chat_rate_per_session, 60.0)
         self.per_client = RateLimiter(settings.chat_rate_per_ip, 60.0)
@@ -132,6 +136,7 @@ class Edge:
         text: str,
         client: str | None = None,
         message_id: str | None = None,
+        reply_to: str | None = None,
     ) -> EdgeResult:
         """Take one citizen message through the edge and return what to send back.
 
@@ -142,6 +147,8 @@ class Edge:
             client: the client's address, for the per-address limit, where there is one.
             message_id: the client's id of this message: a retry with the same id never
                 makes a second turn.
+            reply_to: where the channel can reach the citizen later (a Telegram chat),
+                kept with a hand-off's contact to tell them when the case is closed.
         """
         cleaned = clean_text(text)
         if not cleaned:
@@ -161,7 +168,16 @@ class Edge:
                     wait = max(wait, self.per_client.hit(client))
                 if wait:
                     return self._refuse("rate_limited", retry_after=wait)
-                task = asyncio.ensure_future(self.client.send(sender, redact(cleaned), channel))
+                outgoing = redact(cleaned)
+                # a contact for a waiting hand-off stays here; the engine hears that it was
+                # given, never what it is
+                if (
+                    self.handoffs is not None
+                    and outgoing != cleaned
+                    and await asyncio.to_thread(self.handoffs.capture, sender, cleaned, reply_to)
+                ):
+                    outgoing = CONTACT_GIVEN
+                task = asyncio.ensure_future(self.client.send(sender, outgoing, channel))
                 if key:
                     self._inflight[key] = task
                     task.add_done_callback(functools.partial(self._settle, key))

@@ -66,10 +66,49 @@ def test_answers_offer_feedback_buttons(assistant: Assistant) -> None:
 def test_dossier_status_and_handoff(assistant: Assistant) -> None:
     status = assistant.text("e2e-5", "tra cứu hồ sơ 000.00.12.H37-251124-0007")
     assert "đang xử lý" in status and "Đăng ký thường trú" in status
-    handoff = assistant.text("e2e-5", "cho tôi gặp cán bộ")
+    consent = assistant.text("e2e-5", "cho tôi gặp cán bộ")
+    assert "Bạn có đồng ý để lại số điện thoại" in consent
+    handoff = assistant.text("e2e-5", "không")  # no contact: the help desk's instead
     assert "0205 3 999 999" in handoff
     tracker = httpx.get(f"{assistant.rasa_url}/conversations/e2e-5/tracker").json()
     assert tracker["slots"]["handoff_requested"] is True
+
+
+def test_a_hand_off_through_the_chat_api_keeps_the_contact_out_of_the_engine(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from trolyao.handoffs import Handoff
+
+    monkeypatch.setenv("RASA_URL", assistant.rasa_url)
+    get_settings.cache_clear()
+    app_engine = make_engine(assistant.database_url)
+    session_id = "handoff-e2e-01"
+
+    def chat(client: TestClient, text: str) -> str:
+        response = client.post("/api/chat/messages", json={"session_id": session_id, "text": text})
+        assert response.status_code == 200, response.text
+        return "\n".join(m["text"] for m in response.json()["messages"])
+
+    try:
+        with TestClient(create_app(app_engine)) as client:
+            assert "Bạn có đồng ý" in chat(client, "cho tôi nói chuyện với cán bộ")
+            assert "số điện thoại hoặc thư điện tử" in chat(client, "có")
+            done = chat(client, "0912 345 678, em hỏi về hồ sơ đất đai ạ")
+            assert "đã ghi nhận yêu cầu và cách liên hệ" in done
+    finally:
+        get_settings.cache_clear()
+    with Session(app_engine) as session:
+        case = session.scalars(
+            select(Handoff).where(Handoff.sender_id == f"web-{session_id}")
+        ).one()
+        assert (case.contact, case.stage, case.status) == ("0912 345 678", "done", "moi")
+    tracker = httpx.get(f"{assistant.rasa_url}/conversations/web-{session_id}/tracker").json()
+    dumped = json.dumps(tracker, ensure_ascii=False)
+    assert "345 678" not in dumped and "345678" not in dumped  # the engine never saw it
+    assert "[SĐT]" not in dumped  # nor the placeholder: only that a contact was given
 
 
 def test_ambiguity_offers_buttons(assistant: Assistant) -> None:

@@ -101,9 +101,13 @@ def test_make_run_generates_the_secrets_once_and_keeps_them_private(
     assert sorted(line.split("=", 1)[0] for line in lines if "=" in line) == sorted(NAMES)
 
 
-def test_the_supervisor_starts_nothing_open(tmp_path: Path) -> None:
+def test_the_supervisor_starts_nothing_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from trolyao.runtime.supervisor import build_processes
 
+    for name in ("EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     with pytest.raises(RuntimeError, match="EDGE_ENGINE_TOKEN, ACTION_SERVER_TOKEN"):
         build_processes(Settings(_env_file=None), tmp_path / "endpoints.yml")  # type: ignore[call-arg]
     processes = build_processes(

@@ -333,7 +333,10 @@ def _cmd_telegram(_args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
-    edge = Edge(settings, RasaClient(timeout=settings.engine_timeout_seconds))
+    from edge.handoffs import HandoffDesk
+    from trolyao.db import get_engine
+
+    edge = Edge(settings, RasaClient(timeout=30.0), HandoffDesk(get_engine()))
     bridge = TelegramBridge(settings, edge)
     bridge.build(settings, webhook=False).run_polling()
     return 0

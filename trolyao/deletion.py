@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from trolyao.analytics.models import Conversation, Turn
 from trolyao.analytics.rollup import days_of_sender, refresh_days
 from trolyao.db import checkpoint
+from trolyao.handoffs import delete_sender_cases
 from trolyao.schema import Base, as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ class DeletionReport:
 def delete_sender_everywhere(
     session: Session, tracker_engine: Engine, broker_engine: Engine | None, sender_id: str
 ) -> int:
-    """Delete ``sender_id``'s events (tracker store, SQL broker) and analytics rows."""
+    """Delete ``sender_id``'s events (tracker store, SQL broker), analytics rows and
+    hand-off cases (with the contact the citizen left)."""
     deleted = delete_tracker_events(tracker_engine, sender_id)
     if broker_engine is not None:
         deleted += delete_tracker_events(broker_engine, sender_id)  # same table name, events
@@ -88,6 +90,7 @@ def delete_sender_everywhere(
     )
     session.execute(delete(Conversation).where(Conversation.sender_id == sender_id))
     refresh_days(session, days)
+    delete_sender_cases(session, sender_id)  # hand-offs, with the contact left
     return deleted + int(result.rowcount or 0)
 
 

@@ -38,6 +38,7 @@ def all_metadata() -> MetaData:
     import trolyao.audit
     import trolyao.deletion
     import trolyao.deliveries
+    import trolyao.handoffs
     import trolyao.kb.models  # noqa: F401
 
     return Base.metadata

@@ -143,12 +143,9 @@ def _numbers(text: str, protected: list[tuple[int, int]]) -> Iterable[tuple[int,
             i = best[0] + 1
 
 
-def redact(text: str) -> str:
-    """Return ``text`` with personal data replaced by typed placeholders.
-
-    The text is first normalised (NFKC, invisible characters removed), so that full-width
-    digits or zero-width spaces cannot smuggle a number past the patterns.
-    """
+def personal_data(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` normalised (NFKC, invisible characters removed) and the spans of personal
+    data in it, each with its placeholder (``[SĐT]``, ``[EMAIL]``, ``[CCCD]`` …)."""
     text = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
     replacements: list[tuple[int, int, str]] = []
     protected = [m.span() for m in _PROTECTED.finditer(text)]
@@ -161,6 +158,23 @@ def redact(text: str) -> str:
         add(*match.span(), "[EMAIL]")
     for start, end, placeholder in _numbers(text, protected):
         add(start, end, placeholder)
-    for start, end, placeholder in sorted(replacements, reverse=True):
+    return text, sorted(replacements)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with personal data replaced by typed placeholders.
+
+    The text is first normalised (NFKC, invisible characters removed), so that full-width
+    digits or zero-width spaces cannot smuggle a number past the patterns.
+    """
+    text, spans = personal_data(text)
+    for start, end, placeholder in reversed(spans):
         text = text[:start] + placeholder + text[end:]
     return text
+
+
+def contacts(text: str) -> list[str]:
+    """The phone numbers and e-mail addresses in ``text``, as written (a citizen leaving a
+    way to be reached); never logged or stored anywhere but the hand-off table."""
+    normalised, spans = personal_data(text)
+    return [normalised[s:e].strip() for s, e, kind in spans if kind in ("[SĐT]", "[EMAIL]")]

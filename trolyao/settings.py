@@ -110,6 +110,8 @@ class Settings(BaseSettings):
 
     # Analytics: how long turns (and ingested broker events) are kept.
     analytics_retention_days: int = Field(default=365, ge=1)
+    # A closed hand-off (with the contact the citizen left) is deleted after this many days.
+    handoff_retention_days: int = Field(default=30, ge=1)
 
     # Data deletion: seconds to wait after a request before deleting, and before re-checking.
     deletion_grace_seconds: float = 3.0

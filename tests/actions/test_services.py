@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from actions.data_deletion import ActionAskDataDeletion, ActionCancelDataDeletion, ActionDeleteData
 from actions.dossiers import ActionCheckDossierStatus
 from actions.feedback import ActionRecordFeedback
-from actions.support import ActionContact, ActionFallback, ActionRequestHuman
+from actions.support import ActionContact, ActionFallback, ActionRequestHuman, ActionYesNo
 from tests.support.trackers import make_tracker
 from trolyao.db import make_engine
 from trolyao.deletion import DeletionRequest, process_deletions
@@ -79,14 +79,65 @@ def test_contact_details_come_from_settings(
     assert message["contact_email"] == "xem trên https://dichvucong.langson.gov.vn"  # unset
 
 
-def test_request_human_marks_the_conversation(
+def test_request_human_asks_consent_then_the_contact(
     actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
+    from sqlalchemy.orm import Session
+
+    from trolyao.handoffs import Handoff, record_contact
+
     events = ActionRequestHuman().run(
         dispatcher, make_tracker("cho gặp cán bộ", "request_human"), domain
     )
-    assert dispatcher.messages[0]["response"] == "utter_handoff"
-    assert slots_of(events) == {"handoff_requested": True}
+    consent = dispatcher.messages[0]
+    assert consent["response"] == "utter_handoff_consent"
+    assert [b["payload"] for b in consent["buttons"]] == ["/affirm", "/deny"]
+    assert slots_of(events) == {"handoff_stage": "consent", "handoff_requested": True}
+    dispatcher.messages.clear()
+    events = ActionYesNo().run(
+        dispatcher, make_tracker("có", "affirm", slots={"handoff_stage": "consent"}), domain
+    )
+    assert dispatcher.messages[0]["response"] == "utter_handoff_ask_contact"
+    assert slots_of(events) == {"handoff_stage": "contact"}
+    with Session(actions_db) as session, session.begin():  # what the edge does
+        assert record_contact(session, "test-sender", "0912 345 678", "[SĐT], hỏi sổ đỏ")
+    dispatcher.messages.clear()
+    given = make_tracker(
+        '/request_human{"handoff_contact": "given"}',
+        "request_human",
+        entities=[{"entity": "handoff_contact", "value": "given"}],
+        slots={"handoff_stage": "contact"},
+    )
+    events = ActionRequestHuman().run(dispatcher, given, domain)
+    assert dispatcher.messages[0]["response"] == "utter_handoff_recorded"
+    assert slots_of(events) == {"handoff_stage": None, "handoff_requested": True}
+    with Session(actions_db) as session:
+        (case,) = session.query(Handoff).all()
+        assert (case.status, case.stage, case.contact) == ("moi", "done", "0912 345 678")
+
+
+def test_no_consent_keeps_the_request_without_a_contact(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from trolyao.handoffs import Handoff
+
+    ActionRequestHuman().run(dispatcher, make_tracker("gặp cán bộ", "request_human"), domain)
+    dispatcher.messages.clear()
+    events = ActionYesNo().run(
+        dispatcher, make_tracker("không", "deny", slots={"handoff_stage": "consent"}), domain
+    )
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_handoff"
+    assert message["contact_phone"] == "0205 3 999 999"
+    assert slots_of(events) == {"handoff_stage": None}
+    with Session(actions_db) as session:
+        (case,) = session.query(Handoff).all()
+        assert (case.stage, case.contact) == ("declined", None)
+    dispatcher.messages.clear()
+    ActionYesNo().run(dispatcher, make_tracker("ok", "affirm"), domain)  # out of context
+    assert dispatcher.messages[0]["response"] == "utter_anything_else"
 
 
 def test_fallback_suggests_the_nearest_procedures(

@@ -18,5 +18,8 @@ ANALYTICS_ROLES = ("official", "admin")
 INBOX_ROLES = ("official", "editor", "admin")
 """Who may turn an unanswered question into knowledge (attach it to a procedure)."""
 
+HANDOFF_ROLES = ("official", "admin")
+"""Who may see hand-off cases, their contacts (each view audited), and follow them up."""
+
 ADMIN_ROLES = ("admin",)
 """Who may manage staff accounts and read the audit log."""

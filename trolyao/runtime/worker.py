@@ -8,10 +8,13 @@ import signal
 import threading
 import time
 
+from sqlalchemy.orm import Session
+
 from trolyao.analytics.ingest import AmqpIngester, Ingester
 from trolyao.analytics.retention import purge
 from trolyao.db import get_engine, make_engine
 from trolyao.deletion import process_deletions
+from trolyao.handoffs import purge_closed
 from trolyao.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,8 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
         if time.monotonic() - last_purge > PURGE_EVERY_SECONDS or once:
             try:
                 purge(app_engine, broker_engine, keep=retention)
+                with Session(app_engine) as session, session.begin():
+                    purge_closed(session, settings.handoff_retention_days)
                 last_purge = time.monotonic()
             except Exception:  # retried at the next tick
                 log.exception("retention purge failed")

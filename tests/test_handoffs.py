@@ -1,0 +1,156 @@
+"""Hand-offs end to end below the engine: the edge keeps the contact out of the engine,
+officials list and follow up the cases (roles, audit), closing one tells the citizen on
+Telegram, and the contact goes with the citizen's deletion request or after retention."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bench.peers.telegram import FakeTelegram
+from edge.engine_client import RasaClient
+from edge.handoffs import CONTACT_GIVEN, HandoffDesk
+from edge.pipeline import Edge
+from tests.support.staff import bearer, staff_client
+from trolyao.audit import AuditEntry
+from trolyao.handoffs import Handoff, open_case, purge_closed
+from trolyao.settings import Settings, get_settings
+
+CONTRACT_KEYS = {
+    "id",
+    "status",
+    "created_at",
+    "channel",
+    "contact",
+    "description",
+    "conversation_id",
+    "assignee",
+    "note",
+}
+
+
+class Engine_:
+    """The engine as the edge sees it: records what it is sent."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.received.append(json.loads(request.content)["message"])
+        return httpx.Response(200, json=[{"text": "ok"}])
+
+
+def edge_on(engine: Engine, stand_in: Engine_) -> Edge:
+    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(stand_in))
+    return Edge(Settings(chat_rate_per_session=100), client, HandoffDesk(engine))
+
+
+def test_the_contact_stays_at_the_edge_and_the_engine_hears_it_was_given(
+    engine: Engine,
+) -> None:
+    stand_in = Engine_()
+    edge = edge_on(engine, stand_in)
+    with Session(engine) as session, session.begin():
+        open_case(session, "tg-abc", "telegram")
+
+    async def talk() -> None:
+        await edge.handle(
+            channel="telegram",
+            sender="tg-abc",
+            text="có, số em 0912 345 678, hỏi về hồ sơ đất đai",
+            reply_to="4242",
+        )
+        # no case waiting: a number is only redacted
+        await edge.handle(channel="web", sender="web-other01", text="số em 0987 654 321")
+        await edge.aclose()
+
+    asyncio.run(talk())
+    assert stand_in.received == [CONTACT_GIVEN, "số em [SĐT]"]
+    assert not any("0912" in m or "0987" in m for m in stand_in.received)
+    with Session(engine) as session:
+        (case,) = session.scalars(select(Handoff)).all()
+        assert case.contact == "0912 345 678" and case.stage == "done"
+        assert case.description == "có, số em [SĐT], hỏi về hồ sơ đất đai"
+        assert case.reply_to == "4242"
+
+
+@pytest.fixture
+def telegram_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:test-token")
+    monkeypatch.setenv("TELEGRAM_BASE_URL", server.base_url)
+    get_settings.cache_clear()
+    yield server
+    server.stop()
+    get_settings.cache_clear()
+
+
+def test_officials_follow_cases_up_with_the_contact_audited(
+    engine: Engine, telegram_fake: FakeTelegram
+) -> None:
+    with Session(engine) as session, session.begin():
+        case = open_case(session, "tg-abc", "telegram")
+        case.stage, case.contact, case.reply_to = "done", "0912 345 678", "4242"
+        open_case(session, "web-xyz0001", "web")
+    with staff_client(engine) as client:
+        assert client.get("/api/handoffs").status_code == 401
+        assert client.get("/api/handoffs", headers=bearer(client, "bientap")).status_code == 403
+        official = bearer(client, "canbo")
+        body = client.get("/api/handoffs", headers=official).json()
+        assert len(body["items"]) == 2
+        first: dict[str, Any] = next(i for i in body["items"] if i["contact"])
+        assert set(first) >= CONTRACT_KEYS
+        assert (first["status"], first["channel"], first["conversation_id"]) == (
+            "moi",
+            "telegram",
+            "tg-abc",
+        )
+        changed = client.patch(
+            f"/api/handoffs/{first['id']}",
+            json={"status": "dang_xu_ly", "assignee": "canbo", "note": "Đã gọi, hẹn gọi lại"},
+            headers=official,
+        )
+        assert changed.status_code == 200
+        assert (changed.json()["status"], changed.json()["assignee"]) == ("dang_xu_ly", "canbo")
+        moving = client.get("/api/handoffs", params={"status": "dang_xu_ly"}, headers=official)
+        assert [i["id"] for i in moving.json()["items"]] == [first["id"]]
+        bad = client.patch(
+            f"/api/handoffs/{first['id']}", json={"status": "xong"}, headers=official
+        )
+        assert bad.status_code == 422
+        assert client.patch("/api/handoffs/99999", json={}, headers=official).status_code == 404
+        closed = client.patch(
+            f"/api/handoffs/{first['id']}", json={"status": "da_xong"}, headers=official
+        )
+        assert closed.json()["status"] == "da_xong" and closed.json()["closed_at"]
+    telegram_fake.wait_for(lambda: len(telegram_fake.sent(4242)) >= 1, 10.0)
+    assert "đã được cán bộ xử lý xong" in telegram_fake.sent(4242)[0]["text"]
+    with Session(engine) as session:
+        views = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "view_handoff_contacts")
+        ).all()
+        assert views and all(v.username == "canbo" for v in views)
+        assert session.get(Handoff, first["id"]).notified_at is not None  # type: ignore[union-attr]
+
+
+def test_closed_cases_go_after_retention_and_with_a_deletion_request(engine: Engine) -> None:
+    from trolyao.handoffs import delete_sender_cases
+
+    with Session(engine) as session, session.begin():
+        old = open_case(session, "web-old00001", "web")
+        old.status = "da_xong"
+        old.closed_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=40)
+        open_case(session, "web-new00001", "web").contact = "a@b.vn"
+    with Session(engine) as session, session.begin():
+        assert purge_closed(session, 30) == 1
+        assert delete_sender_cases(session, "web-new00001") == 1
+    with Session(engine) as session:
+        assert session.scalars(select(Handoff)).all() == []
