@@ -20,6 +20,7 @@ from tests.support.staff import PASSWORD
 from trolyao.accounts.auth import create_user
 from trolyao.analytics.ingest import Ingester, broker_events_table
 from trolyao.db import make_engine
+from trolyao.handoffs import open_case
 
 SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
 QUOTED_SPAN = SPAN.replace("=", "%3D").replace("&", "%26")
@@ -46,6 +47,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Session(engine) as session, session.begin():
         create_user(session, "canbo", PASSWORD, "official")
         create_user(session, "bientap", PASSWORD, "editor")
+        case = open_case(session, "web-h", "web")  # a citizen who left a way to be reached
+        case.stage, case.contact = "done", "0912 345 678"
+        case.description = "[SĐT], hỏi về hồ sơ đất đai <script>alert(1)</script>"
     engine.dispose()
     with serve_api(url, folder) as base:
         yield base
@@ -201,3 +205,35 @@ def test_signing_out_and_roles(site: str, page: Page) -> None:
     sign_in(page, "bientap")  # back to /dashboard, which an editor may not see
     expect(page.locator("h1")).to_have_text("Không có quyền truy cập")
     expect(page.locator("#nav a")).to_have_count(1)  # only the knowledge base
+
+
+def test_officials_work_the_hand_off_queue(site: str, page: Page) -> None:
+    page.goto(f"{site}/dashboard/handoffs")
+    sign_in(page, "canbo")
+    expect(page.get_by_role("heading", name="Yêu cầu gặp cán bộ")).to_be_visible()
+    card = page.locator("#handoff-list > li").first
+    expect(card.locator("[data-contact]")).to_have_text("0912 345 678")
+    expect(card).to_contain_text("<script>alert(1)</script>")  # shown as text, never run
+    card.locator("select[name=status]").select_option("dang_xu_ly")
+    card.locator("input[name=assignee]").fill("canbo")
+    card.locator("textarea[name=note]").fill("Đã gọi lại, hẹn thứ hai")
+    card.get_by_role("button", name="Lưu").click()
+    expect(card.locator("[role=status]")).to_have_text("Đã lưu: Đang xử lý")
+    page.goto(f"{site}/dashboard/handoffs?status=dang_xu_ly")
+    expect(page.locator("#handoff-list > li")).to_have_count(1)
+    expect(page.locator("#handoff-list textarea[name=note]")).to_have_value(
+        "Đã gọi lại, hẹn thứ hai"
+    )
+    page.goto(f"{site}/dashboard/handoffs?status=da_xong")
+    expect(page.locator("#handoffs")).to_contain_text("Chưa có yêu cầu nào.")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the card still fits
+    page.goto(f"{site}/dashboard/handoffs")
+    box = page.locator("#handoff-list > li").first.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_an_editor_cannot_see_the_hand_offs(site: str, page: Page) -> None:
+    page.goto(f"{site}/dashboard/handoffs")
+    sign_in(page, "bientap")
+    expect(page.locator("#handoff-list")).to_have_count(0)
+    assert "0912 345 678" not in page.content()

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import SESSION_COOKIE, SessionDep
 from trolyao.accounts.auth import user_for_token
 from trolyao.accounts.models import User
-from trolyao.accounts.roles import ANALYTICS_ROLES, KNOWLEDGE_BASE_ROLES
+from trolyao.accounts.roles import ANALYTICS_ROLES, HANDOFF_ROLES, KNOWLEDGE_BASE_ROLES
 from trolyao.settings import PROJECT_ROOT
 
 router = APIRouter(include_in_schema=False)
@@ -109,6 +109,12 @@ def conversation(
 def unanswered(request: Request, session: SessionDep) -> Response:
     """The unanswered-questions inbox."""
     return _page(request, session, "unanswered", "Câu hỏi chưa trả lời được", ANALYTICS_ROLES)
+
+
+@router.get("/dashboard/handoffs")
+def handoffs(request: Request, session: SessionDep) -> Response:
+    """The hand-off queue."""
+    return _page(request, session, "handoffs", "Yêu cầu gặp cán bộ", HANDOFF_ROLES)
 
 
 @router.get("/admin")

@@ -135,7 +135,7 @@ function buildNav() {
   if (!nav || PAGE === "login") return;
   const links = [];
   if (ROLE === "official" || ROLE === "admin") {
-    links.push(["/dashboard", "Tổng quan"], ["/dashboard/conversations", "Hội thoại"], ["/dashboard/unanswered", "Chưa trả lời được"]);
+    links.push(["/dashboard", "Tổng quan"], ["/dashboard/conversations", "Hội thoại"], ["/dashboard/unanswered", "Chưa trả lời được"], ["/dashboard/handoffs", "Gặp cán bộ"]);
   }
   if (ROLE === "admin" || ROLE === "editor") links.push(["/admin/procedures", "Thủ tục"]);
   if (ROLE === "admin") links.push(["/admin/users", "Người dùng"], ["/admin/audit", "Nhật ký"]);
@@ -685,6 +685,7 @@ const PAGES = {
   conversations: conversationsPage,
   conversation: conversationPage,
   unanswered: unansweredPage,
+  handoffs: () => import("/static/staff/handoffs.js").then((m) => m.start()),
   forbidden: forbiddenPage,
 };
 
