@@ -25,6 +25,7 @@ from api.routes import (
     chat,
     handoffs,
     health,
+    helpdesk,
     procedures,
     staff,
     telegram,
@@ -104,6 +105,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(analytics.router)
     app.include_router(handoffs.router)
+    app.include_router(helpdesk.router)
     app.include_router(admin.router)
     app.include_router(accounts.router)
     app.include_router(telegram.router)

@@ -175,3 +175,15 @@ def test_users_and_audit_for_admins_only(site: str, page: Page) -> None:
     expect(page).to_have_url(f"{site}/dashboard/login")
     sign_in(page, site, "bientap", "/admin/users")
     expect(page.locator("h1")).to_have_text("Không có quyền truy cập")
+
+
+def test_admins_keep_the_help_desk_details(site: str, page: Page) -> None:
+    sign_in(page, site, "quantri", "/admin/help-desk")
+    expect(page.get_by_role("heading", name="Thông tin liên hệ của bộ phận hỗ trợ")).to_be_visible()
+    page.fill('#help-desk [name="phone"]', "0205 3 812 345")
+    page.fill('#help-desk [name="hours"]', "Thứ hai đến thứ sáu, 7h30–17h")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator("#help-desk-status")).to_contain_text("Đã lưu")
+    page.reload()
+    expect(page.locator('#help-desk [name="phone"]')).to_have_value("0205 3 812 345")
+    assert httpx.get(f"{site}/api/admin/help-desk").status_code == 401  # staff only

@@ -39,6 +39,7 @@ def all_metadata() -> MetaData:
     import trolyao.deletion
     import trolyao.deliveries
     import trolyao.handoffs
+    import trolyao.helpdesk
     import trolyao.kb.models  # noqa: F401
 
     return Base.metadata

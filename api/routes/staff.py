@@ -151,6 +151,12 @@ def admin_users(request: Request, session: SessionDep) -> Response:
     return _page(request, session, "kb-users", "Người dùng", ("admin",))
 
 
+@router.get("/admin/help-desk")
+def admin_help_desk(request: Request, session: SessionDep) -> Response:
+    """The help desk's contact details."""
+    return _page(request, session, "help-desk", "Thông tin liên hệ", ("admin",))
+
+
 @router.get("/admin/audit")
 def admin_audit(request: Request, session: SessionDep) -> Response:
     """The audit log."""

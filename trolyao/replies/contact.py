@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from trolyao.db import get_engine
+from trolyao.helpdesk import HelpDesk, current_from
 from trolyao.replies.domain import Domain, fragment
 from trolyao.settings import get_settings
 
 
-def contact_values(domain: Domain | None = None) -> dict[str, str]:
-    """The help-desk contact details from settings; unset ones point to the portal."""
+def contact_values(domain: Domain | None = None, desk: HelpDesk | None = None) -> dict[str, str]:
+    """The help desk's details (the admins' values, else the settings'), ready for the
+    responses: each field (unset ones point to the provincial portal), ``contact_lines``
+    (only the known details, or one plain sentence that there are none yet and the portal
+    once) and ``contact_call`` ("Cần người hỗ trợ, bạn gọi …", empty without a phone)."""
     settings = get_settings()
-    fallback = fragment(domain, "utter_fragment_see_portal", url=settings.provincial_portal_url)
+    desk = desk if desk is not None else current_from(get_engine())
+    portal = settings.provincial_portal_url
+    fallback = fragment(domain, "utter_fragment_see_portal", url=portal)
+    known = [
+        fragment(domain, f"utter_fragment_contact_{name}", value=value)
+        for name, value in (
+            ("address", desk.address),
+            ("phone", desk.phone),
+            ("email", desk.email),
+            ("hours", desk.hours),
+        )
+        if value
+    ]
+    lines = "\n".join(known) or fragment(domain, "utter_fragment_contact_none", url=portal)
     return {
-        "contact_phone": settings.contact_phone or fallback,
-        "contact_email": settings.contact_email or fallback,
-        "contact_address": settings.contact_address or fallback,
-        "contact_hours": settings.contact_hours or fallback,
+        "contact_phone": desk.phone or fallback,
+        "contact_email": desk.email or fallback,
+        "contact_address": desk.address or fallback,
+        "contact_hours": desk.hours or fallback,
+        "contact_lines": lines,
+        "contact_call": fragment(domain, "utter_fragment_contact_call", phone=desk.phone)
+        if desk.phone
+        else "",
         "portal_url": settings.portal_url,
     }

@@ -624,7 +624,13 @@ async function auditPage() {
 }
 
 export function start(page) {
-  const pages = { "kb-list": listPage, "kb-edit": editPage, "kb-users": usersPage, "kb-audit": auditPage };
+  const pages = {
+    "kb-list": listPage,
+    "kb-edit": editPage,
+    "kb-users": usersPage,
+    "kb-audit": auditPage,
+    "help-desk": () => import("/static/staff/helpdesk.js").then((m) => m.start()),
+  };
   if (pages[page]) pages[page]();
   void ROLE;
 }

@@ -138,7 +138,7 @@ function buildNav() {
     links.push(["/dashboard", "Tổng quan"], ["/dashboard/conversations", "Hội thoại"], ["/dashboard/unanswered", "Chưa trả lời được"], ["/dashboard/handoffs", "Gặp cán bộ"]);
   }
   if (ROLE === "admin" || ROLE === "editor") links.push(["/admin/procedures", "Thủ tục"]);
-  if (ROLE === "admin") links.push(["/admin/users", "Người dùng"], ["/admin/audit", "Nhật ký"]);
+  if (ROLE === "admin") links.push(["/admin/users", "Người dùng"], ["/admin/help-desk", "Liên hệ"], ["/admin/audit", "Nhật ký"]);
   for (const [href, label] of links) {
     const current = location.pathname === href || (href !== "/dashboard" && location.pathname.startsWith(href));
     nav.append(el("a", { href, "aria-current": current ? "page" : null, text: label }));
