@@ -36,6 +36,9 @@ class ActionDeleteData(Action):
         with session_scope() as session:
             request_deletion(session, tracker.sender_id)
         dispatcher.utter_message(response="utter_data_deleted")
+        # channels that keep the conversation on the citizen's device (the web widget)
+        # clear it too
+        dispatcher.utter_message(json_message={"clear_history": True})
         return [SlotSet("pending_deletion", False)]
 
 

@@ -56,6 +56,9 @@ class EdgeResult:
     outcome: Outcome
     replies: list[Reply]
     retry_after: float | None = None
+    # The engine asked the channel to forget the conversation on the citizen's device
+    # (after a data deletion): the web widget clears its stored history.
+    clear_history: bool = False
 
     @property
     def answered(self) -> bool:
@@ -192,10 +195,14 @@ class Edge:
                 log.warning("engine unavailable for %s: %s", channel, exc.message)
                 return self._refuse("unavailable")
         replies = replies_of(messages or [])
+        clear = any(
+            isinstance(m.get("custom"), dict) and m["custom"].get("clear_history") is True
+            for m in messages or []
+        )
         if not replies:  # every turn answers; silence means the action server failed
             log.warning("the engine returned no reply for %s (action server down?)", channel)
             return self._refuse("unavailable")
-        return EdgeResult("answered", replies)
+        return EdgeResult("answered", replies, clear_history=clear)
 
     async def aclose(self) -> None:
         """Close the engine client."""

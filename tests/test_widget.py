@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.support.assistant import Assistant, free_port, serve_api
 
@@ -189,3 +189,35 @@ def test_a_busy_engine_is_retried_once_with_the_same_message_id(page: Page, api_
     assert len(bodies) == 2
     assert bodies[0]["message_id"] == bodies[1]["message_id"]
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", bodies[0]["message_id"])
+
+
+def test_pages_load_without_console_errors_or_missing_files(page: Page, api_url: str) -> None:
+    errors: list[str] = []
+    missing: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    open_widget(page, api_url)
+    send(page, "lam ho chieu")
+    page.locator(".msg.bot", has_text="hộ chiếu").first.wait_for()
+    page.goto(api_url + "/dashboard/login")
+    page.locator("#username").wait_for()
+    assert errors == [] and missing == []
+    icon = page.request.get(api_url + "/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_deleting_my_data_clears_the_conversation_on_this_device(page: Page, api_url: str) -> None:
+    open_widget(page, api_url)
+    send(page, "le phi lam ho chieu")
+    page.locator(".msg.bot", has_text="hộ chiếu").first.wait_for()
+    send(page, "xóa dữ liệu của tôi")
+    page.locator(".msg.bot", has_text="xóa").first.wait_for()
+    send(page, "có")
+    page.locator(".msg.bot", has_text="sẽ được xóa").first.wait_for()
+    expect(page.locator(".msg.user")).to_have_count(0)
+    assert "hộ chiếu" not in page.locator(".log").inner_text()
+    stored = page.evaluate("localStorage.getItem('trolyao.chat.v1')") or ""
+    assert "hộ chiếu" not in stored and "xóa dữ liệu" not in stored
+    page.reload()
+    expect(page.locator(".msg.user")).to_have_count(0)

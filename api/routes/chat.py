@@ -42,9 +42,11 @@ class BotMessage(BaseModel):
 
 
 class ChatMessagesOut(BaseModel):
-    """The assistant's replies to one message."""
+    """The assistant's replies to one message; ``clear_history``: forget the conversation
+    kept on the device (the citizen's data was just deleted)."""
 
     messages: list[BotMessage]
+    clear_history: bool = False
 
 
 # How each outcome of the edge is said in HTTP: status and machine code.
@@ -84,7 +86,7 @@ async def post_message(message: ChatMessageIn, request: Request) -> Any:
         for reply in result.replies
     ]
     if result.answered:
-        return ChatMessagesOut(messages=messages)
+        return ChatMessagesOut(messages=messages, clear_history=result.clear_history)
     status, code = STATUS[result.outcome]
     headers = {"Retry-After": str(int(result.retry_after or 0) + 1)} if result.retry_after else None
     body = {"messages": [m.model_dump() for m in messages], "code": code}

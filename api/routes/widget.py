@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from trolyao.settings import PROJECT_ROOT
 
@@ -37,4 +38,17 @@ def demo(request: Request) -> HTMLResponse:
     html = html.replace("{{WIDGET_URL}}", escape(str(request.url_for("widget")), quote=True))
     return HTMLResponse(
         html, headers={"Content-Security-Policy": DEMO_CSP, "X-Content-Type-Options": "nosniff"}
+    )
+
+
+FAVICON = (Path(__file__).resolve().parent.parent / "static" / "favicon.svg").read_bytes()
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The assistant's icon (an SVG), so that no page logs a 404 for it."""
+    return Response(
+        FAVICON,
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
     )

@@ -195,6 +195,12 @@
     // assistant answers the first attempt instead of starting a second turn.
     post({ session_id: state.session_id, text: text, message_id: messageId() }, 0).then(function (body) {
       var messages = Array.isArray(body.messages) ? body.messages : [];
+      if (body.clear_history === true) {
+        // the citizen's data was deleted: this device forgets the conversation too
+        state.messages = [];
+        save();
+        while (log.firstChild) log.removeChild(log.firstChild);
+      }
       if (!messages.length) messages = [{ text: T.offline, buttons: [] }];
       var buttons = [];
       messages.forEach(function (m) {

@@ -139,3 +139,17 @@ def test_a_catalog_procedure_without_the_fact_offers_the_related_national_one(
     dispatcher.messages.clear()
     followed = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="2.000200")
     assert "mẫu CC01" in followed["documents"]
+
+
+def test_a_time_given_only_as_value_and_unit_reaches_the_answer(domain: dict[str, Any]) -> None:
+    from trolyao.kb.models import Procedure, SubmissionChannel
+
+    procedure = Procedure(name="Thử", field="Thử")
+    procedure.channels = [
+        SubmissionChannel(kind="truc_tuyen", time_value=8.0, time_unit="ngay_lam_viec"),
+        SubmissionChannel(kind="truc_tiep", time_value=1.5, time_unit="ngay"),
+    ]
+    from trolyao.replies.answers import attribute_values
+
+    values = attribute_values(procedure, "duration", domain)
+    assert values == {"durations": "• Nộp trực tuyến: 8 ngày làm việc\n• Nộp trực tiếp: 1,5 ngày"}

@@ -227,8 +227,23 @@ def _time_text(text: str) -> str:
     )
 
 
+def channel_time(channel: SubmissionChannel, domain: Domain) -> str | None:
+    """A channel's processing time as the citizen reads it: the source's words, else the
+    structured value and unit (an editor who fills only "Số" and "Đơn vị" is heard)."""
+    if channel.time_text:
+        return _time_text(channel.time_text)
+    if channel.time_unit == "trong_ngay":
+        return fragment(domain, "utter_fragment_unit_trong_ngay")
+    if channel.time_value is not None and channel.time_unit:
+        value = f"{channel.time_value:g}".replace(".", ",")
+        return f"{value} {fragment(domain, f'utter_fragment_unit_{channel.time_unit}')}"
+    return None
+
+
 def _durations(procedure: Procedure, domain: Domain) -> dict[str, Any] | None:
-    times = [(c.kind, _time_text(c.time_text)) for c in procedure.channels if c.time_text]
+    times = [
+        (c.kind, text) for c in procedure.channels if (text := channel_time(c, domain)) is not None
+    ]
     if not times:
         return None
     if len(times) > 1 and len({t for _k, t in times}) == 1 and all(k for k, _t in times):
