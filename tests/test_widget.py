@@ -221,3 +221,41 @@ def test_deleting_my_data_clears_the_conversation_on_this_device(page: Page, api
     assert "hộ chiếu" not in stored and "xóa dữ liệu" not in stored
     page.reload()
     expect(page.locator(".msg.user")).to_have_count(0)
+
+
+def test_feedback_is_its_own_group_and_the_newest_message_stays_in_view(
+    browser: Browser, api_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        open_widget(page, api_url)
+        send(page, "có những thủ tục nào")  # an answer with many topic buttons
+        page.locator(".quick button").first.wait_for()
+        send(page, "le phi lam ho chieu")
+        page.locator(".feedback button").first.wait_for()
+        assert page.locator(".feedback").inner_text().startswith("Câu trả lời có hữu ích?")
+        assert page.locator(".quick button", has_text="Hữu ích").count() == 0
+        newest = page.locator(".msg.bot").last
+        log_box = page.locator(".log").bounding_box()
+        box = newest.bounding_box()
+        assert log_box is not None and box is not None
+        assert box["y"] + box["height"] <= log_box["y"] + log_box["height"] + 1  # in view
+        page.reload()  # the panel was open: it opens again, at the newest message
+        page.locator(".msg").last.wait_for()
+        last = page.locator(".msg").last.bounding_box()
+        log_box = page.locator(".log").bounding_box()
+        assert last is not None and log_box is not None
+        assert last["y"] < log_box["y"] + log_box["height"]  # the newest, not the oldest
+        # Tab never leaves the open panel
+        page.get_by_label("Câu hỏi của bạn").focus()
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            inside = page.evaluate(
+                "() => { const h = document.getElementById('trolyao-widget');"
+                " return document.activeElement === h && h.shadowRoot.activeElement !== null"
+                " && h.shadowRoot.querySelector('.panel').contains(h.shadowRoot.activeElement); }"
+            )
+            assert inside
+    finally:
+        context.close()

@@ -32,7 +32,8 @@
     tooLong: "Câu hỏi quá dài (tối đa " + MAX_CHARS + " ký tự).",
     privacy: "Vui lòng không gửi số CCCD, số điện thoại, email hay số tài khoản: hệ thống tự ẩn các thông tin này. Gõ “xóa dữ liệu của tôi” để xóa lịch sử trò chuyện.",
     welcome: "Xin chào! Bạn cần hỏi về thủ tục hành chính nào? Bạn có thể gõ có dấu hoặc không dấu.",
-    quick: "Gợi ý trả lời"
+    quick: "Gợi ý trả lời",
+    helpful: "Câu trả lời có hữu ích?"
   };
   var CSS = [
     ":host{all:initial}",
@@ -52,7 +53,10 @@
     ".msg a{color:#0b57d0}",
     ".who{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}",
     ".typing{padding:0 14px 6px;font-size:13px;color:#555}",
-    ".quick{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}",
+    ".quick{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px;max-height:35%;overflow-y:auto}",
+    ".quick[hidden],.feedback[hidden]{display:none}",
+    ".feedback{display:flex;align-items:center;gap:6px;padding:6px 12px;border-top:1px dashed #ddd;font-size:13px;color:#444}",
+    ".feedback button{border:1px solid #666;background:#fff;color:#1b1b1b;border-radius:16px;padding:6px 12px;font-size:13px;cursor:pointer;min-height:44px}",
     ".quick button{border:1px solid #b3261e;background:#fff;color:#b3261e;border-radius:16px;padding:8px 12px;font-size:14px;cursor:pointer;min-height:44px}",
     "form{display:flex;gap:6px;padding:10px;border-top:1px solid #ddd}",
     "input{flex:1;min-width:0;font-size:16px;padding:10px;border:1px solid #888;border-radius:8px}",
@@ -125,6 +129,7 @@
   var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": T.title });
   var typing = el("div", { class: "typing", role: "status", hidden: "" }, T.typing);
   var quick = el("div", { class: "quick", role: "group", "aria-label": T.quick });
+  var feedback = el("div", { class: "feedback", role: "group", "aria-label": T.helpful, hidden: "" });
   var form = el("form", { novalidate: "" });
   var label = el("label", { class: "sr", for: "trolyao-input" }, T.inputLabel);
   var input = el("input", { id: "trolyao-input", type: "text", autocomplete: "off",
@@ -132,7 +137,7 @@
   var send = el("button", { class: "send", type: "submit" }, T.send);
   header.append(title, close);
   form.append(label, input, send);
-  panel.append(header, privacy, log, typing, quick, form);
+  panel.append(header, privacy, log, typing, quick, feedback, form);
   root.append(style, launcher, panel);
 
   function addMessage(from, text) {
@@ -142,14 +147,29 @@
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
   }
+  // Topic buttons and the "was this helpful?" pair are two groups: the feedback never
+  // looks like two more topics. The newest message stays in view above them.
   function showButtons(buttons) {
     quick.replaceChildren();
-    (buttons || []).slice(0, 10).forEach(function (b) {
+    feedback.replaceChildren();
+    var topics = 0;
+    var rated = 0;
+    (buttons || []).slice(0, 12).forEach(function (b) {
       if (!b || typeof b.payload !== "string") return;
       var btn = el("button", { type: "button" }, String(b.title || ""));
       btn.addEventListener("click", function () { ask(String(b.title || ""), b.payload); });
-      quick.appendChild(btn);
+      if (b.payload.indexOf("/feedback") === 0) {
+        if (!rated) feedback.appendChild(el("span", null, T.helpful));
+        feedback.appendChild(btn);
+        rated += 1;
+      } else if (topics < 10) {
+        quick.appendChild(btn);
+        topics += 1;
+      }
     });
+    quick.hidden = !topics;
+    feedback.hidden = !rated;
+    log.scrollTop = log.scrollHeight;
   }
   function record(from, text, buttons) {
     state.messages.push({ from: from, text: String(text || ""), buttons: buttons || [] });
@@ -221,6 +241,7 @@
 
   function open() {
     panel.hidden = false;
+    log.scrollTop = log.scrollHeight;  // the newest messages, also after a reload
     launcher.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     state.open = true; save();
@@ -235,7 +256,20 @@
   }
   launcher.addEventListener("click", open);
   close.addEventListener("click", hide);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { hide(); return; }
+    if (e.key !== "Tab") return;
+    // Focus stays in the open panel: on a phone it covers the page behind it.
+    var items = Array.prototype.filter.call(
+      panel.querySelectorAll("button, input, a[href]"),
+      function (node) { return !node.disabled && node.offsetParent !== null; }
+    );
+    if (!items.length) return;
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (e.shiftKey && root.activeElement === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && root.activeElement === last) { e.preventDefault(); first.focus(); }
+  });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var text = input.value;
