@@ -138,8 +138,29 @@ def test_review_from_the_dashboard_to_a_transcript_and_back(site: str, page: Pag
     assert page.title() != "1"
 
     page.goto(f"{site}/dashboard/conversations?{SPAN}&intent=ask_procedure_fee")
-    page.locator("#conversations tbody tr a").first.click()
+    expect(page.locator("select[name=intent]")).to_have_value("ask_procedure_fee")
+    expect(page.locator("select[name=intent] option:checked")).to_have_text("Hỏi phí, lệ phí")
+    row = page.locator("#conversations tbody tr").first
+    expect(row).not_to_contain_text("1.004837")  # procedure names, not codes
+    row.locator("a").click()
     expect(page.locator("#transcript li.turn")).to_have_count(3)
+    # plain language: Vietnamese intents, button presses as buttons, model names hidden
+    expect(page.locator("#transcript")).to_contain_text("Hỏi phí, lệ phí")
+    expect(page.locator("#transcript")).not_to_contain_text("/feedback{")
+    said = page.evaluate(
+        """() => import('/static/staff/staff.js').then((m) => [
+            m.spoken('/feedback{"feedback_value": "down"}'),
+            m.spoken('/ask_procedure_fee{"procedure_key": "1.004194"}',
+                     {procedure_name: 'Đăng ký tạm trú'}),
+            m.spoken('lệ phí bao nhiêu'),
+        ])"""
+    )
+    assert said == [
+        "[Bấm nút] Chưa hữu ích",
+        "[Bấm nút] Hỏi phí, lệ phí — Đăng ký tạm trú",
+        "lệ phí bao nhiêu",
+    ]
+    expect(page.locator("#transcript details.technical").first).not_to_have_attribute("open", "")
     expect(page.locator("#transcript li.turn").first).to_contain_text("Thiếu thông tin")
     page.fill("#tags", "thiếu lệ phí, cần cập nhật")
     page.fill("#note", "Bổ sung lệ phí đăng ký giám hộ.")

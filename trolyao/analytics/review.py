@@ -184,12 +184,16 @@ def list_conversations(
         .limit(page_size)
     ).all()
     flags = conversation_flags(session, [c.id for c in rows])
-    return {
-        "total": total,
-        "page": page,
-        "page_size": page_size,
-        "items": [conversation_item(c, flags[c.id]) for c in rows],
-    }
+    names = procedure_names(session, {k for f in flags.values() for k in f.procedures})
+    items = []
+    for conversation in rows:
+        item = conversation_item(conversation, flags[conversation.id])
+        # names, not codes, for people (the codes stay for filters and links)
+        item["procedure_names"] = [
+            names.get(key, (None, key))[1] or key for key in item["procedures"]
+        ]
+        items.append(item)
+    return {"total": total, "page": page, "page_size": page_size, "items": items}
 
 
 def procedure_names(session: Session, keys: set[str]) -> dict[str, tuple[str | None, str]]:

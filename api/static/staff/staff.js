@@ -128,6 +128,48 @@ export function notice(text, kind = "info") {
   return el("p", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status", text });
 }
 
+// ---------------------------------------------------------------- plain language
+
+/** What citizens wanted, in Vietnamese (the model's intent names stay behind "chi tiết"). */
+export const INTENT_NAMES = {
+  greet: "Chào hỏi",
+  goodbye: "Chào tạm biệt",
+  thank: "Cảm ơn",
+  affirm: "Đồng ý",
+  deny: "Không đồng ý",
+  bot_challenge: "Hỏi có phải máy không",
+  help: "Hỏi cách dùng",
+  ask_procedure_overview: "Hỏi chung về thủ tục",
+  ask_procedure_documents: "Hỏi giấy tờ cần chuẩn bị",
+  ask_procedure_fee: "Hỏi phí, lệ phí",
+  ask_procedure_duration: "Hỏi thời gian giải quyết",
+  ask_procedure_place: "Hỏi nơi nộp",
+  ask_procedure_steps: "Hỏi các bước",
+  ask_procedure_online: "Hỏi nộp trực tuyến",
+  ask_procedure_requirements: "Hỏi điều kiện",
+  list_procedures: "Hỏi danh sách thủ tục",
+  check_dossier_status: "Tra cứu hồ sơ",
+  ask_contact: "Hỏi số điện thoại, địa chỉ",
+  request_human: "Muốn gặp cán bộ",
+  request_data_deletion: "Yêu cầu xóa dữ liệu",
+  out_of_scope: "Ngoài phạm vi",
+  feedback: "Đánh giá câu trả lời",
+  nlu_fallback: "Không hiểu",
+};
+
+/** A button press ("/feedback{...}") as the citizen saw the button. */
+export function spoken(text, turn = {}) {
+  const m = /^\/([a-z_]+)(\{.*\})?$/.exec(String(text || "").trim());
+  if (!m) return text;
+  let entities = {};
+  try { entities = m[2] ? JSON.parse(m[2]) : {}; } catch { entities = {}; }
+  if (m[1] === "feedback") return entities.feedback_value === "up" ? "[Bấm nút] Hữu ích" : "[Bấm nút] Chưa hữu ích";
+  if (m[1] === "affirm") return "[Bấm nút] Có";
+  if (m[1] === "deny") return "[Bấm nút] Không";
+  const label = INTENT_NAMES[m[1]] || m[1];
+  return `[Bấm nút] ${label}${turn.procedure_name ? ` — ${turn.procedure_name}` : ""}`;
+}
+
 // ---------------------------------------------------------------- chrome
 
 function buildNav() {
@@ -445,7 +487,7 @@ async function conversationsPage() {
     field("Từ ngày", el("input", { type: "date", name: "from", value: range.from })),
     field("Đến ngày", el("input", { type: "date", name: "to", value: range.to })),
     field("Kênh", channelSelect(range.channel)),
-    field("Ý định", el("input", { name: "intent", value: q.get("intent") || "", maxlength: 64, pattern: "[a-z_]+" })),
+    field("Người dân muốn", el("select", { name: "intent" }, el("option", { value: "", text: "Tất cả" }), Object.entries(INTENT_NAMES).map(([v, label]) => el("option", { value: v, text: label, selected: q.get("intent") === v })))),
     field("Thủ tục (mã)", el("input", { name: "procedure", value: q.get("procedure") || "", maxlength: 200 })),
     flag("fallback", "Không hiểu"),
     flag("unanswered", "Chưa trả lời được"),
@@ -491,9 +533,9 @@ async function conversationsPage() {
           { "data-id": item.id },
           el("td", {}, el("a", { href: `/dashboard/conversations/${item.id}`, text: when(item.started_at) })),
           el("td", { text: CHANNELS[item.channel] || item.channel }),
-          el("td", { class: "quote", text: item.first_message }),
+          el("td", { class: "quote", text: spoken(item.first_message) }),
           el("td", { class: "num", text: fmt(item.turns) }),
-          el("td", { text: item.procedures.join(", ") }),
+          el("td", { text: (item.procedure_names || item.procedures).join(", ") }),
           el("td", {}, signs),
           el("td", {}, item.tags.map((t) => badge(t, "tag"))),
         ),
@@ -528,9 +570,12 @@ async function conversationPage() {
   for (const t of c.transcript) {
     const meta = [
       when(t.at),
-      t.intent ? `ý định: ${t.intent}${t.confidence !== null ? ` (${t.confidence})` : ""}` : null,
+      t.intent ? INTENT_NAMES[t.intent] || t.intent : null,
       t.response_ms !== null ? `${fmt(t.response_ms)} ms` : null,
     ].filter(Boolean);
+    const details = t.intent
+      ? el("details", { class: "technical" }, el("summary", { text: "chi tiết" }), el("span", { text: `${t.intent}${t.confidence !== null ? ` (${t.confidence})` : ""}` }))
+      : null;
     const procedure = t.procedure_key
       ? kb && t.procedure_code
         ? el("a", { href: `/admin/procedures/${encodeURIComponent(t.procedure_code)}`, text: t.procedure_name || t.procedure_key })
@@ -540,8 +585,8 @@ async function conversationPage() {
       el(
         "li",
         { class: "turn", "data-outcome": t.outcome },
-        el("div", { class: "said citizen" }, el("span", { class: "who", text: "Người dân" }), el("p", { class: "text", text: t.text })),
-        el("div", { class: "meta" }, meta.join(" · "), " ", badge(OUTCOMES[t.outcome] || t.outcome, t.outcome === "answered" ? "ok" : "warn"), t.feedback ? badge(t.feedback === "up" ? "Hài lòng" : "Chưa hài lòng", t.feedback === "up" ? "ok" : "bad") : null, t.handoff ? badge("Gặp cán bộ", "info") : null, procedure ? [" · ", procedure] : null),
+        el("div", { class: "said citizen" }, el("span", { class: "who", text: "Người dân" }), el("p", { class: "text", text: spoken(t.text, t) })),
+        el("div", { class: "meta" }, meta.join(" · "), " ", details, " ", badge(OUTCOMES[t.outcome] || t.outcome, t.outcome === "answered" ? "ok" : "warn"), t.feedback ? badge(t.feedback === "up" ? "Hài lòng" : "Chưa hài lòng", t.feedback === "up" ? "ok" : "bad") : null, t.handoff ? badge("Gặp cán bộ", "info") : null, procedure ? [" · ", procedure] : null),
         t.reply ? el("div", { class: "said bot" }, el("span", { class: "who", text: "Trợ lý ảo" }), el("p", { class: "text", text: t.reply })) : null,
       ),
     );
