@@ -4,6 +4,7 @@ exports, the web session (cookie + CSRF), and who may use each endpoint."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -205,6 +206,7 @@ def test_the_unanswered_inbox_groups_similar_questions(
 def test_csv_exports(client: TestClient) -> None:
     headers = bearer(client, "canbo")
     target = client.get("/api/analytics/conversations", params=SPAN, headers=headers).json()
+    first_started = target["items"][0]["started_at"]
     client.patch(
         f"/api/analytics/conversations/{target['items'][0]['id']}",
         json={"note": '=HYPERLINK("http://evil")'},
@@ -217,7 +219,14 @@ def test_csv_exports(client: TestClient) -> None:
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:4] == ["Mã hội thoại", "Bắt đầu (UTC)", "Kết thúc (UTC)", "Kênh"]
+    assert rows[0][:4] == [
+        "Mã hội thoại",
+        "Bắt đầu (giờ Việt Nam, UTC+7)",
+        "Kết thúc (giờ Việt Nam, UTC+7)",
+        "Kênh",
+    ]
+    started = dt.datetime.strptime(rows[1][1], "%Y-%m-%d %H:%M:%S")
+    assert started.hour == (dt.datetime.fromisoformat(first_started).hour + 7) % 24
     assert len(rows) == 4
     assert [r[6] for r in rows[1:]] == ["cho gặp cán bộ", "lệ phí giám hộ", "thu tuc lam ho chieu"]
     assert rows[1][-1] == '\'=HYPERLINK("http://evil")'  # never a live formula

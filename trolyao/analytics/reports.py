@@ -28,6 +28,16 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "UTC+7")
+
+
+def vietnam_time(iso: str | None) -> str | None:
+    """An ISO time as "2026-11-30 21:05:00" in Vietnam's time (UTC+7), as the pages show."""
+    if not iso:
+        return iso
+    return dt.datetime.fromisoformat(iso).astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _csv_line(values: list[Any]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
@@ -36,8 +46,8 @@ def _csv_line(values: list[Any]) -> str:
 
 CONVERSATION_COLUMNS = [
     ("id", "Mã hội thoại"),
-    ("started_at", "Bắt đầu (UTC)"),
-    ("last_at", "Kết thúc (UTC)"),
+    ("started_at", "Bắt đầu (giờ Việt Nam, UTC+7)"),
+    ("last_at", "Kết thúc (giờ Việt Nam, UTC+7)"),
     ("channel", "Kênh"),
     ("user_ref", "Người dùng (mã ẩn danh)"),
     ("turns", "Số lượt"),
@@ -75,6 +85,8 @@ def conversations_csv(session: Session, where: ReviewFilter, *, page: int = 500)
         flags = conversation_flags(session, [c.id for c in rows])
         for conversation in rows:
             item = conversation_item(conversation, flags[conversation.id])
+            for key in ("started_at", "last_at"):  # as the pages show them
+                item[key] = vietnam_time(item[key])
             yield _csv_line([item[key] for key, _label in CONVERSATION_COLUMNS])
         last = (rows[-1].started_at, rows[-1].id)
         session.expunge_all()
