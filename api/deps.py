@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
@@ -88,3 +88,10 @@ def require_roles(*roles: str) -> Callable[[User], User]:
         return user
 
     return check
+
+
+DENIED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Cần đăng nhập"},
+    403: {"description": "Không có quyền"},
+}
+"""The OpenAPI responses of a staff route: without a sign-in, and without the role."""

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, require_roles
+from api.deps import DENIED, SessionDep, require_roles
 from trolyao.accounts.auth import InvalidUser, create_user, hash_password, locked, unlock
 from trolyao.accounts.models import ApiToken, User
 from trolyao.accounts.roles import ADMIN_ROLES, ROLES, Role
@@ -26,10 +26,6 @@ from trolyao.schema import iso
 
 router = APIRouter(prefix="/api/admin", tags=["accounts"])
 Admin = Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
-DENIED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Cần đăng nhập"},
-    403: {"description": "Không có quyền"},
-}
 
 
 @router.get("/audit", responses=DENIED)

@@ -29,7 +29,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
-from api.deps import SessionDep, require_roles
+from api.deps import DENIED, SessionDep, require_roles
 from trolyao.accounts.models import User
 from trolyao.accounts.roles import ADMIN_ROLES, KNOWLEDGE_BASE_ROLES
 from trolyao.kb import admin as kbadmin
@@ -42,10 +42,6 @@ from trolyao.settings import get_settings
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 Editor = Annotated[User, Depends(require_roles(*KNOWLEDGE_BASE_ROLES))]
 Admin = Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
-DENIED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Cần đăng nhập"},
-    403: {"description": "Không có quyền"},
-}
 KEY_PATTERN = r"^[0-9A-Za-z.\-]{1,200}$"
 ProcedureKey = Annotated[
     str, Path(pattern=KEY_PATTERN, description="Mã thủ tục (vd 1.001193) hoặc mã nội bộ")

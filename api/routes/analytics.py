@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, require_roles
+from api.deps import DENIED, SessionDep, require_roles
 from trolyao.accounts.models import User
 from trolyao.accounts.roles import ANALYTICS_ROLES, INBOX_ROLES
 from trolyao.analytics.inbox import unanswered_groups
@@ -39,10 +39,6 @@ Official = Annotated[User, Depends(require_roles(*ANALYTICS_ROLES))]
 Teacher = Annotated[User, Depends(require_roles(*INBOX_ROLES))]
 MAX_DAYS = 3660
 ChannelQuery = Annotated[str | None, Query(max_length=20, pattern=r"^[a-z_]+$")]
-DENIED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Cần đăng nhập"},
-    403: {"description": "Không có quyền"},
-}
 
 
 EARLIEST = dt.date(2000, 1, 1)  # no usage before the assistant; no date arithmetic overflow

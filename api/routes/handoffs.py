@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SessionDep, require_roles
+from api.deps import DENIED, SessionDep, require_roles
 from trolyao.accounts.models import User
 from trolyao.accounts.roles import HANDOFF_ROLES
 from trolyao.audit import audit
@@ -21,10 +21,6 @@ from trolyao.handoffs import Handoff, as_item, list_cases, update_case
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 Handler = Annotated[User, Depends(require_roles(*HANDOFF_ROLES))]
-DENIED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Cần đăng nhập"},
-    403: {"description": "Không có quyền"},
-}
 Status = Literal["moi", "dang_xu_ly", "da_xong"]
 
 

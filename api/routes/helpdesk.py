@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SessionDep, require_roles
+from api.deps import DENIED, SessionDep, require_roles
 from trolyao.accounts.models import User
 from trolyao.accounts.roles import ADMIN_ROLES
 from trolyao.audit import audit
@@ -15,10 +15,6 @@ from trolyao.helpdesk import current, save
 
 router = APIRouter(prefix="/api/admin/help-desk", tags=["admin"])
 Admin = Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
-DENIED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Cần đăng nhập"},
-    403: {"description": "Không có quyền"},
-}
 
 
 class HelpDeskIn(BaseModel):
