@@ -262,3 +262,18 @@ def test_an_editor_cannot_see_the_hand_offs(site: str, page: Page) -> None:
     sign_in(page, "bientap")
     expect(page.locator("#handoff-list")).to_have_count(0)
     assert "0912 345 678" not in page.content()
+
+
+def test_the_conversation_list_is_usable_on_a_phone(site: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/dashboard/login?next=%2Fdashboard%2Fconversations%3F{QUOTED_SPAN}")
+        sign_in(page, "canbo")
+        expect(page.locator("#conversations tbody tr").first).to_be_visible()
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 390  # the page itself never scrolls sideways
+        inner = page.locator(".table-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
+        assert inner  # the table scrolls inside its box
+    finally:
+        context.close()

@@ -551,7 +551,9 @@ async function conversationsPage() {
       el("button", { type: "button", disabled: page >= pages, text: "Sau ›", onclick: () => load(params, page + 1) }),
       el("a", { class: "button", href: `/api/analytics/conversations.csv?${query(params)}`, download: "", id: "export-csv", text: "Xuất CSV" }),
     );
-    clear(out).append(data.items.length ? table : notice("Không có hội thoại nào khớp bộ lọc."), pager);
+    // on a phone the table scrolls sideways inside its box, never the page
+    const scroller = el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Danh sách hội thoại" }, table);
+    clear(out).append(data.items.length ? scroller : notice("Không có hội thoại nào khớp bộ lọc."), pager);
   }
   load(Object.fromEntries(new FormData(form)), 1);
 }
