@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -187,3 +188,50 @@ def test_admins_keep_the_help_desk_details(site: str, page: Page) -> None:
     page.reload()
     expect(page.locator('#help-desk [name="phone"]')).to_have_value("0205 3 812 345")
     assert httpx.get(f"{site}/api/admin/help-desk").status_code == 401  # staff only
+
+
+def test_withdrawing_asks_first_and_each_action_shows_only_when_it_applies(
+    site: str, page: Page
+) -> None:
+    sign_in(page, site, "bientap", "/admin/procedures/1.004873")
+    expect(page.locator("#retire")).to_be_visible()
+    expect(page.locator("#restore")).to_be_hidden()  # a live procedure is not "re-applied"
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator("#retire").click()
+    expect(page.locator("#kb-meta")).to_contain_text("Đang áp dụng")  # said no: nothing done
+    assert httpx.get(f"{site}/api/procedures/1.004873").status_code == 200
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#retire").click()
+    expect(page.locator("#kb-meta")).to_contain_text("Ngừng áp dụng")
+    expect(page.locator("#restore")).to_be_visible()
+    expect(page.locator("#retire")).to_be_hidden()
+    assert httpx.get(f"{site}/api/procedures/1.004873").status_code == 404
+    page.locator("#restore").click()
+    expect(page.locator("#kb-meta")).to_contain_text("Đang áp dụng")
+    assert httpx.get(f"{site}/api/procedures/1.004873").status_code == 200
+
+
+def test_leaving_with_unsaved_edits_asks_first(site: str, page: Page) -> None:
+    sign_in(page, site, "bientap", "/admin/procedures/1.004873")
+    page.locator('[name="yeu_cau_dieu_kien"]').fill("Điều kiện mới chưa lưu")
+    asked: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", on_dialog)
+    page.evaluate("() => { location.href = '/admin/procedures'; }")
+    page.wait_for_timeout(1000)
+    assert asked == ["beforeunload"]
+    expect(page.locator('[name="yeu_cau_dieu_kien"]')).to_have_value("Điều kiện mới chưa lưu")
+
+
+def test_the_preview_looks_like_the_chat_bubble(site: str, page: Page) -> None:
+    sign_in(page, site, "bientap", "/admin/procedures/1.004873")
+    page.select_option("#preview-attribute", "fee")
+    page.locator("#preview").click()
+    expect(page.locator("#preview-text")).not_to_have_text("…")
+    font = page.locator("#preview-text").evaluate("e => getComputedStyle(e).fontFamily")
+    assert "monospace" not in font
+    assert page.locator(".toolbar").evaluate("e => getComputedStyle(e).position") == "sticky"

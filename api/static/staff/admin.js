@@ -386,7 +386,26 @@ async function editPage() {
   refresh();
 
   const header = el("div", { id: "kb-head" });
+  // "Ngừng áp dụng" only on a live procedure, "Áp dụng lại" only on a withdrawn one
+  const retire = key ? el("button", { type: "button", class: "danger", id: "retire", text: "Ngừng áp dụng", onclick: () => act("retire") }) : null;
+  const restore = key ? el("button", { type: "button", id: "restore", text: "Áp dụng lại", onclick: () => act("restore") }) : null;
+  function showActions() {
+    if (retire) retire.hidden = state.status === "retired" || !state.phien_ban_dang_ap_dung;
+    if (restore) restore.hidden = state.status !== "retired";
+  }
+
+  // edits not saved yet: leaving the page asks first
+  let dirty = false;
+  form.addEventListener("input", () => { dirty = true; });
+  form.addEventListener("change", () => { dirty = true; });
+  window.addEventListener("beforeunload", (event) => {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
   function renderHead() {
+    if (typeof showActions === "function" && retire) showActions();
     put(
       clear(header),
       el("h1", { id: "kb-title", text: state.ten_thu_tuc || "Thủ tục mới" }),
@@ -408,6 +427,7 @@ async function editPage() {
       }
       Object.assign(state, data);
       refresh(); // the inputs follow the saved record's objects
+      dirty = false;
       note.value = "";
       renderHead();
       status.append(notice(newStatus === "published" ? `Đã công bố phiên bản ${data.version}. Trợ lý ảo trả lời theo nội dung mới ngay.` : `Đã lưu bản nháp (phiên bản ${data.version}).`, "ok"));
@@ -431,11 +451,13 @@ async function editPage() {
     note,
     el("button", { type: "button", id: "save-draft", text: "Lưu nháp", onclick: () => saveAs("draft") }),
     el("button", { type: "button", class: "primary", id: "publish", text: "Lưu và công bố", onclick: () => saveAs("published") }),
-    key ? el("button", { type: "button", class: "danger", id: "retire", text: "Ngừng áp dụng", onclick: () => act("retire") }) : null,
-    key ? el("button", { type: "button", id: "restore", text: "Áp dụng lại", onclick: () => act("restore") }) : null,
+    retire,
+    restore,
   );
+  showActions();
 
   async function act(kind) {
+    if (kind === "retire" && !window.confirm("Ngừng áp dụng thủ tục này? Người dân và trợ lý ảo sẽ không còn thấy thủ tục này cho đến khi áp dụng lại.")) return;
     clear(status);
     try {
       const { data } = await api(`/api/admin/procedures/${encodeURIComponent(key)}/${kind}`, { method: "POST", json: { version: state.version } });
@@ -451,7 +473,8 @@ async function editPage() {
 
   // preview of the bot's answer, from what is in the form now
   const attribute = el("select", { id: "preview-attribute" }, Object.entries(ATTRIBUTES).map(([k, v]) => el("option", { value: k, text: v })));
-  const previewOut = el("pre", { class: "preview", id: "preview-text" });
+  // shown as the chat bubble shows it (a proportional font keeps Vietnamese accents in place)
+  const previewOut = el("div", { class: "preview bubble", id: "preview-text" });
   const preview = el(
     "section",
     { class: "card" },
