@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.support.assistant import serve_api
 from tests.support.databases import migrated_seeded_engine
-from tests.support.events import DAY, STREAM, T0, bot, user
+from tests.support.events import DAY, STREAM, T0, action, bot, slot, user
 from tests.support.staff import PASSWORD
 from trolyao.accounts.auth import create_user
 from trolyao.analytics.ingest import Ingester, broker_events_table
@@ -23,6 +23,10 @@ from trolyao.db import make_engine
 from trolyao.handoffs import open_case
 
 SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
+# A day of its own, ten days before, so that the figures of SPAN and of its week stay as
+# they are: a missing fact of a procedure that has no national code.
+EARLIER = T0 - 10 * 86400
+EARLIER_DAY = DAY - dt.timedelta(days=10)
 QUOTED_SPAN = SPAN.replace("=", "%3D").replace("&", "%26")
 HOSTILE = '<img src=x onerror="document.title=1">'
 
@@ -38,6 +42,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     extra = [
         ("web-h", user(T0 + 40, HOSTILE, "nlu_fallback")),
         ("web-h", bot(T0 + 40.2, "utter_fallback")),
+        ("web-nc", user(EARLIER, "lệ phí làm hộ chiếu", "ask_procedure_fee")),
+        ("web-nc", action(EARLIER + 0.1, "action_answer_procedure")),
+        ("web-nc", bot(EARLIER + 0.2, "utter_procedure_fee_unknown")),
+        ("web-nc", slot(EARLIER + 0.2, "procedure_key", "cap-ho-chieu-pho-thong-trong-nuoc")),
     ]
     with broker.begin() as conn:
         conn.execute(
@@ -47,6 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Session(engine) as session, session.begin():
         create_user(session, "canbo", PASSWORD, "official")
         create_user(session, "bientap", PASSWORD, "editor")
+        create_user(session, "quantri", PASSWORD, "admin")
         case = open_case(session, "web-h", "web")  # a citizen who left a way to be reached
         case.stage, case.contact = "done", "0912 345 678"
         case.description = "[SĐT], hỏi về hồ sơ đất đai <script>alert(1)</script>"
@@ -277,3 +286,22 @@ def test_the_conversation_list_is_usable_on_a_phone(site: str, browser: Browser)
         assert inner  # the table scrolls inside its box
     finally:
         context.close()
+
+
+def test_a_missing_fact_of_a_procedure_without_a_code_updates_it(site: str, page: Page) -> None:
+    """No duplicate from the inbox: a procedure known by its local key is updated, not
+    created again."""
+    span = f"from={EARLIER_DAY.isoformat()}&to={EARLIER_DAY.isoformat()}"
+    page.goto(
+        f"{site}/dashboard/login?next="
+        + f"/dashboard/unanswered?{span}".replace("/", "%2F")
+        .replace("?", "%3F")
+        .replace("=", "%3D")
+        .replace("&", "%26")
+    )
+    sign_in(page, "quantri")
+    group = page.locator("#groups > li[data-kind=missing_fact]")
+    expect(group).to_have_count(1)
+    link = group.get_by_role("link", name="Cập nhật thủ tục")
+    expect(link).to_have_attribute("href", "/admin/procedures/cap-ho-chieu-pho-thong-trong-nuoc")
+    expect(group.get_by_role("link", name="Tạo thủ tục mới")).to_have_count(0)

@@ -667,8 +667,8 @@ async function unansweredPage() {
     const list = el("ol", { class: "groups", id: "groups" });
     for (const g of data.groups) {
       const action =
-        g.suggestion === "update" && g.procedure && g.procedure.code
-          ? el("a", { class: "button", href: `/admin/procedures/${encodeURIComponent(g.procedure.code)}`, text: "Cập nhật thủ tục" })
+        g.suggestion === "update" && g.procedure && (g.procedure.code || g.procedure.key)
+          ? el("a", { class: "button", href: `/admin/procedures/${encodeURIComponent(g.procedure.code || g.procedure.key)}`, text: "Cập nhật thủ tục" })
           : el("a", { class: "button", href: `/admin/procedures/new?${query({ name: g.examples[0] || g.title })}`, text: "Tạo thủ tục mới" });
       list.append(
         el(
