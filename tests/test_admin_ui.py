@@ -235,3 +235,14 @@ def test_the_preview_looks_like_the_chat_bubble(site: str, page: Page) -> None:
     font = page.locator("#preview-text").evaluate("e => getComputedStyle(e).fontFamily")
     assert "monospace" not in font
     assert page.locator(".toolbar").evaluate("e => getComputedStyle(e).position") == "sticky"
+
+
+def test_a_record_without_a_source_link_is_flagged(site: str, page: Page) -> None:
+    land = "dang-ky-dat-dai-va-cap-giay-chung-nhan-quyen-su-dung-dat-lan-dau"
+    sign_in(page, site, "bientap", f"/admin/procedures/{land}")
+    expect(page.locator("#source-missing")).to_contain_text("Chưa có đường dẫn nguồn")
+    page.goto(f"{site}/admin/procedures/1.004873")
+    expect(page.locator("#kb-title")).not_to_have_text("")
+    expect(page.locator("#source-missing")).to_have_count(0)
+    note = httpx.get(f"{site}/api/procedures/1.004873").json()["nguon"]["ghi_chu"]
+    assert "Cổng Dịch vụ công" in note  # source notes in Vietnamese

@@ -410,6 +410,8 @@ async function editPage() {
       clear(header),
       el("h1", { id: "kb-title", text: state.ten_thu_tuc || "Thủ tục mới" }),
       key ? el("p", { class: "muted", id: "kb-meta" }, badge(state.status), ` Phiên bản ${state.version}`, state.phien_ban_dang_ap_dung ? ` · đang áp dụng: phiên bản ${state.phien_ban_dang_ap_dung}` : " · chưa công bố", state.cap_nhat_boi ? ` · ${state.cap_nhat_boi}, ${when(state.cap_nhat_luc)}` : "") : null,
+      // every answer names its source: say so when this record has no link to one
+      key && !(state.nguon && state.nguon.url) ? el("p", { class: "notice warn", id: "source-missing", role: "status", text: "Chưa có đường dẫn nguồn (mục “Nguồn”): câu trả lời chỉ ghi “Cơ sở dữ liệu thủ tục của tỉnh”. Hãy bổ sung trang thủ tục trên Cổng Dịch vụ công." }) : null,
     );
   }
   renderHead();
