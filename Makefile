@@ -12,6 +12,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 APP := .venv
 ENGINE := .venv-engine
+AXE_VERSION := 4.14.1
+AXE := $(TOOLS)/axe/node_modules/axe-core/axe.min.js
 APP_STAMP := $(APP)/.installed
 ENGINE_STAMP := $(ENGINE)/.installed
 export UV_CACHE_DIR ?= $(HOME)/.cache/uv
@@ -70,7 +72,10 @@ run: install db  ## Bring up the whole assistant (SQLite, embedded); Ctrl-C stop
 test-prerequisites:  ## What the tests need besides the envs: PostgreSQL, Redis, RabbitMQ (started), Chromium (installed)
 	@scripts/test-prerequisites
 
-test: test-prerequisites install train  ## Run the whole test suite (SQLite and PostgreSQL, app and engine envs)
+$(AXE):  ## axe-core (npm registry) for the accessibility scans, served locally by the tests
+	npm install --no-audit --no-fund --prefix $(TOOLS)/axe axe-core@$(AXE_VERSION)
+
+test: test-prerequisites install train $(AXE)  ## Run the whole test suite (SQLite and PostgreSQL, app and engine envs)
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
 	$(ENGINE)/bin/python -m pytest tests/engine --confcutdir=tests/engine -o addopts="-ra" \
 		-p no:cacheprovider -W ignore::DeprecationWarning -W ignore::UserWarning

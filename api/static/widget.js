@@ -126,7 +126,7 @@
   var title = el("h2", { id: "trolyao-title" }, T.title);
   var close = el("button", { class: "close", type: "button", "aria-label": T.close }, "×");
   var privacy = el("p", { class: "privacy" }, T.privacy);
-  var log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": T.title });
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": T.title });
   var typing = el("div", { class: "typing", role: "status", hidden: "" }, T.typing);
   var quick = el("div", { class: "quick", role: "group", "aria-label": T.quick });
   var feedback = el("div", { class: "feedback", role: "group", "aria-label": T.helpful, hidden: "" });
@@ -141,7 +141,7 @@
   root.append(style, launcher, panel);
 
   function addMessage(from, text) {
-    var item = el("li", { class: "msg " + from });
+    var item = el("div", { class: "msg " + from });
     item.appendChild(el("span", { class: "who" }, (from === "user" ? T.you : T.bot) + ": "));
     renderText(item, String(text || ""));
     log.appendChild(item);

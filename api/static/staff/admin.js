@@ -474,7 +474,7 @@ async function editPage() {
   }
 
   // preview of the bot's answer, from what is in the form now
-  const attribute = el("select", { id: "preview-attribute" }, Object.entries(ATTRIBUTES).map(([k, v]) => el("option", { value: k, text: v })));
+  const attribute = el("select", { id: "preview-attribute", "aria-label": "Câu hỏi để xem trước" }, Object.entries(ATTRIBUTES).map(([k, v]) => el("option", { value: k, text: v })));
   // shown as the chat bubble shows it (a proportional font keeps Vietnamese accents in place)
   const previewOut = el("div", { class: "preview bubble", id: "preview-text" });
   const preview = el(
