@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from tests.support.assistant import Assistant, free_port, serve_api
+from trolyao.handoffs import Handoff, update_case
 
 
 @pytest.fixture(scope="module")
@@ -257,5 +260,85 @@ def test_feedback_is_its_own_group_and_the_newest_message_stays_in_view(
                 " && h.shadowRoot.querySelector('.panel').contains(h.shadowRoot.activeElement); }"
             )
             assert inside
+    finally:
+        context.close()
+
+
+def test_a_closed_hand_off_is_said_on_the_next_visit(
+    page: Page, api_url: str, assistant: Assistant
+) -> None:
+    open_widget(page, api_url)
+    send(page, "cho tôi nói chuyện với cán bộ")
+    page.get_by_role("button", name="Có", exact=True).click()
+    page.locator(".msg.bot", has_text="kèm vài dòng").wait_for()
+    send(page, "số em 0912 345 678, em cần hỏi về làm hộ chiếu cho con")
+    page.locator(".msg.bot", has_text="cách liên hệ của bạn").wait_for()
+    session_id = page.evaluate("JSON.parse(localStorage.getItem('trolyao.chat.v1')).session_id")
+    engine = create_engine(assistant.database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            case = session.scalars(
+                select(Handoff).where(Handoff.sender_id == f"web-{session_id}")
+            ).one()
+            assert case.contact == "0912 345 678"
+            update_case(session, case, {"status": "da_xong", "note": "Đã gọi lại"})
+            case_id = case.id
+        page.reload()
+        notice = page.locator(".msg.bot", has_text="đã được cán bộ xử lý xong")
+        expect(notice).to_have_count(1)
+        page.reload()  # said once: the second visit shows it from the history only
+        page.locator(".msg.user").first.wait_for()
+        page.wait_for_timeout(500)
+        expect(notice).to_have_count(1)
+        with Session(engine) as session:
+            assert session.get(Handoff, case_id).notified_at is not None  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+
+
+# Where a text is drawn, which element is on top there: the text is seen only if it is
+# its own element (not a quick reply or the feedback bar over it) and inside the log's view.
+SEEN = """([selector, needle]) => {
+  const root = document.getElementById('trolyao-widget').shadowRoot;
+  const nodes = [...root.querySelectorAll(selector)].filter((n) => n.textContent.includes(needle));
+  const node = nodes[nodes.length - 1];
+  if (!node) return 'missing';
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let text;
+  while ((text = walker.nextNode()) && !text.data.includes(needle)) {}
+  if (!text) return 'missing';
+  const range = document.createRange();
+  const start = text.data.indexOf(needle);
+  range.setStart(text, start);
+  range.setEnd(text, start + needle.length);
+  const r = range.getBoundingClientRect();
+  const log = root.querySelector('.log').getBoundingClientRect();
+  const away = r.top < log.top - 1 || r.bottom > log.bottom + 1;
+  if (selector.includes('.msg') && away) return 'scrolled away';
+  const middle = r.top + r.height / 2;
+  for (const [x, y] of [[r.left + 2, middle], [r.right - 2, middle]]) {
+    const top = root.elementFromPoint(x, y);
+    if (!top || !node.contains(top)) return 'covered by ' + (top && top.className);
+  }
+  return 'seen';
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_after_an_answer_with_seven_buttons_the_source_and_the_question_are_seen(
+    browser: Browser, api_url: str, size: tuple[int, int]
+) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        open_widget(page, api_url)
+        send(page, "muốn hỏi về thủ tục cấp hộ chiếu")
+        page.locator(".feedback button").first.wait_for()
+        buttons = page.locator(".quick button, .feedback button")
+        expect(buttons).to_have_count(7)
+        shots = Path(os.environ.get("TMPDIR", "/tmp"))
+        page.screenshot(path=str(shots / f"widget-7-{size[0]}.png"))
+        assert page.evaluate(SEEN, [".msg.bot", "Nguồn"]) == "seen"
+        assert page.evaluate(SEEN, [".feedback", "Câu trả lời có hữu ích?"]) == "seen"
     finally:
         context.close()

@@ -172,3 +172,19 @@ def purge_closed(session: Session, days: int, now: dt.datetime | None = None) ->
         delete(Handoff).where(Handoff.status == "da_xong", Handoff.closed_at < before)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def take_closed_notices(session: Session, sender_id: str) -> int:
+    """How many of ``sender_id``'s web cases were closed since the citizen last came; they
+    are marked as told (the web chat says so once, on the next visit)."""
+    cases = session.scalars(
+        select(Handoff).where(
+            Handoff.sender_id == sender_id,
+            Handoff.channel == "web",
+            Handoff.status == "da_xong",
+            Handoff.notified_at.is_(None),
+        )
+    ).all()
+    for case in cases:
+        case.notified_at = utcnow()
+    return len(cases)

@@ -9,7 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.deps import SessionDep
 from edge.pipeline import Edge
+from trolyao.handoffs import take_closed_notices
+from trolyao.replies import edge_reply
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])
@@ -25,6 +28,12 @@ class ChatMessageIn(BaseModel):
     session_id: SessionId
     text: str = Field(max_length=20_000)
     message_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+
+
+class NoticesIn(BaseModel):
+    """A returning web chat: its anonymous session id."""
+
+    session_id: SessionId
 
 
 class Button(BaseModel):
@@ -91,3 +100,13 @@ async def post_message(message: ChatMessageIn, request: Request) -> Any:
     headers = {"Retry-After": str(int(result.retry_after or 0) + 1)} if result.retry_after else None
     body = {"messages": [m.model_dump() for m in messages], "code": code}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+@router.post("/notices", response_model=ChatMessagesOut)
+def post_notices(body: NoticesIn, session: SessionDep) -> Any:
+    """What happened while the citizen was away, said once: a hand-off request of this
+    web chat that an official has closed since. Telegram and Zalo are told at once."""
+    closed = take_closed_notices(session, f"web-{body.session_id}")
+    session.commit()
+    text = edge_reply("handoff_closed")
+    return ChatMessagesOut(messages=[BotMessage(text=text)] if closed else [])

@@ -289,4 +289,19 @@
   }
   (document.body || document.documentElement).appendChild(host);
   if (state.open) open();
+
+  // A returning citizen hears, once, what happened while away: a hand-off request that
+  // an official has closed since (Telegram and Zalo are told at once, the web on return).
+  if (state.messages.length) {
+    fetch(API + "/api/chat/notices", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session_id: state.session_id })
+    }).then(function (response) { return response.ok ? response.json() : {}; }).then(function (body) {
+      (Array.isArray(body.messages) ? body.messages : []).forEach(function (m) {
+        if (!m || !m.text) return;
+        addMessage("bot", m.text);
+        record("bot", m.text, []);
+      });
+    }).catch(function () { /* offline: told on a later visit */ });
+  }
 })();
