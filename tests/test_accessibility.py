@@ -67,6 +67,8 @@ def test_staff_pages_have_no_serious_violation(site: str, page: Page) -> None:
         ("/dashboard/handoffs", "#handoff-list"),
         ("/admin/procedures/1.004873", "#kb-form"),
         ("/admin/help-desk", "#help-desk"),
+        ("/admin/audit", "#audit-table"),
+        ("/admin/users", "#users-table"),
     ):
         page.goto(f"{site}{path}")
         page.locator(ready).wait_for()

@@ -109,8 +109,8 @@ def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> 
     expect(page.locator("#versions > li")).to_have_count(3)
     first = page.locator('#versions > li[data-version="1"]')
     first.locator(".diff-button").click()
-    expect(page.locator("#diff-table")).to_contain_text(
-        "cach_thuc_thuc_hien.0.phi_le_phi.0.nguyen_van"
+    expect(page.locator("#diff-table")).to_contain_text(  # the editor's labels, not paths
+        "Cách thức thực hiện › cách nộp 1 › Phí, lệ phí › khoản phí 1 › Nội dung (nguyên văn)"
     )
     first.locator(".rollback-button").click()
     expect(page.locator("#save-status")).to_contain_text("Đã khôi phục phiên bản 1")
@@ -246,3 +246,61 @@ def test_a_record_without_a_source_link_is_flagged(site: str, page: Page) -> Non
     expect(page.locator("#source-missing")).to_have_count(0)
     note = httpx.get(f"{site}/api/procedures/1.004873").json()["nguon"]["ghi_chu"]
     assert "Cổng Dịch vụ công" in note  # source notes in Vietnamese
+
+
+SIZES = pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+
+
+def sized_page(browser: Browser, size: tuple[int, int]) -> tuple[Any, Page]:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="vi-VN")
+    return context, context.new_page()
+
+
+@SIZES
+def test_each_level_box_sits_beside_its_own_label(
+    site: str, browser: Browser, size: tuple[int, int]
+) -> None:
+    context, page = sized_page(browser, size)
+    try:
+        sign_in(page, site, "bientap", "/admin/procedures/1.004873")
+        labels = page.locator('[data-field="cap_thuc_hien"] label.check')
+        expect(labels).to_have_count(5)
+        for i in range(5):
+            label = labels.nth(i)
+            box = label.locator("input").bounding_box()
+            whole = label.bounding_box()
+            assert box is not None and whole is not None
+            assert box["width"] < 30  # a box, not a full-width input between two labels
+            assert abs(box["x"] - whole["x"]) < 2  # at the start of its own label
+            assert whole["y"] <= box["y"]
+            assert box["y"] + box["height"] <= whole["y"] + whole["height"] + 1
+        label = labels.filter(has_text="Trung ương")
+        expect(label.locator("input")).not_to_be_checked()
+        label.click()  # a click on the word ticks its own box
+        expect(label.locator("input")).to_be_checked()
+    finally:
+        context.close()
+
+
+@SIZES
+def test_the_audit_log_reads_as_a_diff(site: str, browser: Browser, size: tuple[int, int]) -> None:
+    context, page = sized_page(browser, size)
+    try:
+        sign_in(page, site, "bientap", "/admin/procedures/1.003583")
+        requirement = f"Điều kiện kiểm thử {size[0]}"
+        page.locator('[name="yeu_cau_dieu_kien"]').fill(requirement)
+        page.locator("#save-draft").click()
+        expect(page.locator("#save-status")).to_contain_text("Đã lưu bản nháp")
+        page.locator("#logout").click()
+        expect(page).to_have_url(f"{site}/dashboard/login")
+        sign_in(page, site, "quantri", "/admin/audit")
+        row = page.locator("#audit-table tbody tr", has_text=requirement).first
+        expect(row).to_contain_text("Lưu nháp")
+        expect(row).to_contain_text("Yêu cầu, điều kiện:")
+        expect(row.locator("ins")).to_contain_text(requirement)
+        assert "{" not in row.inner_text()  # no raw JSON
+        assert "yeu_cau_dieu_kien" not in row.inner_text()
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= size[0]  # the table scrolls inside itself on a phone
+    finally:
+        context.close()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from trolyao.audit import audit
 from trolyao.errors import InvalidRecord, NotFound, ProcedureNotFound, TroLyAoError
-from trolyao.kb.changes import diff
+from trolyao.kb.changes import diff, for_audit
 from trolyao.kb.models import Procedure, ProcedureVersion
 from trolyao.kb.records import ProcedureRecord, apply_record, slugify, to_record
 from trolyao.kb.repository import get_procedure
@@ -291,6 +291,8 @@ def _write_version(
         {
             "status": edit.status,
             "fields": sorted({c["path"].split(".")[0] for c in changes}),
+            "changes": for_audit(changes),
+            "changed": len(changes),
             "note": edit.ghi_chu_thay_doi,
         },
     )

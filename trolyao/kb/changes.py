@@ -32,3 +32,24 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str,
         for p in paths
         if old.get(p) != new.get(p) and not (old.get(p) in (None, []) and new.get(p) in (None, []))
     ]
+
+
+def _short(value: Any, width: int) -> Any:
+    if isinstance(value, str) and len(value) > width:
+        return value[: width - 1] + "…"
+    return value
+
+
+def for_audit(
+    changes: list[dict[str, Any]], limit: int = 40, width: int = 200
+) -> list[dict[str, Any]]:
+    """The first ``limit`` changes, long texts cut to ``width`` characters: what the audit
+    log keeps so that it can be read as a diff (the versions keep everything)."""
+    return [
+        {
+            "path": c["path"],
+            "before": _short(c["before"], width),
+            "after": _short(c["after"], width),
+        }
+        for c in changes[:limit]
+    ]

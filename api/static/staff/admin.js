@@ -5,7 +5,7 @@
 import { api, app, body, clear, el, fieldErrors, fmt, notice, put, when } from "/static/staff/staff.js";
 
 const ROLE = body.dataset.role || "";
-const STATUS = { draft: "Bản nháp", published: "Đang áp dụng", retired: "Ngừng áp dụng" };
+export const STATUS = { draft: "Bản nháp", published: "Đang áp dụng", retired: "Ngừng áp dụng" };
 const ATTRIBUTES = {
   overview: "Thông tin chung",
   documents: "Thành phần hồ sơ",
@@ -115,6 +115,35 @@ const FORM = [
     { key: "ghi_chu", label: "Ghi chú", type: "textarea", max: 10000 },
   ] },
 ];
+
+/** A record's dotted path said as the editor's labels: "cach_thuc_thuc_hien.0.phi_le_phi.1.so_tien_vnd"
+ * → "Cách thức thực hiện › cách nộp 1 › Phí, lệ phí › khoản phí 2 › Số tiền (đồng)". */
+export function fieldLabel(path) {
+  const parts = String(path).split(".");
+  const said = [];
+  let spec = FORM;
+  for (let i = 0; i < parts.length; i++) {
+    const f = spec && spec.find((x) => x.key === parts[i]);
+    if (!f) { said.push(...parts.slice(i)); break; }
+    said.push(f.label.replace(/ \((mỗi dòng|thời hạn, phí).*\)$/, ""));
+    if ((f.type === "list" || f.type === "lines" || f.type === "checks") && /^\d+$/.test(parts[i + 1] || "")) {
+      i += 1;
+      said.push(f.type === "list" ? `${f.itemLabel} ${Number(parts[i]) + 1}` : `dòng ${Number(parts[i]) + 1}`);
+      spec = f.item;
+    } else {
+      spec = f.fields;
+    }
+  }
+  return said.join(" › ");
+}
+
+/** A value as an editor reads it: empty is "—", a list one item per line. */
+export function shown(v) {
+  if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return "—";
+  if (Array.isArray(v)) return v.map(shown).join("\n");
+  if (typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${shown(x)}`).join("\n");
+  return String(v);
+}
 
 /** Build inputs for ``spec`` bound to ``obj``; ``path`` is the dotted field path. */
 function buildFields(spec, obj, path, refresh) {
@@ -528,11 +557,10 @@ async function editPage() {
   async function showDiff(from, to) {
     clear(diffBox);
     const { data } = await api(`/api/admin/procedures/${encodeURIComponent(key)}/diff?from=${from}&to=${to}`);
-    const show = (v) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
     diffBox.append(
       el("h3", { text: `Thay đổi từ phiên bản ${from} đến ${to}` }),
       data.changes.length
-        ? el("table", { class: "table diff", id: "diff-table" }, el("thead", {}, el("tr", {}, ["Trường", `Phiên bản ${from}`, `Phiên bản ${to}`].map((h) => el("th", { text: h })))), el("tbody", {}, data.changes.map((c) => el("tr", {}, el("td", { text: c.path }), el("td", { class: "del", text: show(c.before) }), el("td", { class: "ins", text: show(c.after) })))))
+        ? el("table", { class: "table diff", id: "diff-table" }, el("thead", {}, el("tr", {}, ["Trường", `Phiên bản ${from}`, `Phiên bản ${to}`].map((h) => el("th", { text: h })))), el("tbody", {}, data.changes.map((c) => el("tr", {}, el("td", { text: fieldLabel(c.path), title: c.path }), el("td", { class: "del", text: shown(c.before) }), el("td", { class: "ins", text: shown(c.after) })))))
         : notice("Không có thay đổi."),
     );
   }
@@ -632,28 +660,14 @@ async function usersPage() {
   load();
 }
 
-const ROLE_NAMES = { admin: "Quản trị", editor: "Biên tập", official: "Cán bộ theo dõi" };
-
-async function auditPage() {
-  const { data } = await api("/api/admin/audit?limit=200");
-  const ACTIONS = { create: "Tạo", save_draft: "Lưu nháp", publish: "Công bố", retire: "Ngừng áp dụng", restore: "Áp dụng lại", rollback: "Khôi phục", import: "Nhập", import_file: "Nhập tệp", user_create: "Tạo tài khoản", user_update: "Sửa tài khoản" };
-  app.append(
-    el("h1", { text: "Nhật ký thay đổi" }),
-    el(
-      "table",
-      { class: "table", id: "audit-table" },
-      el("thead", {}, el("tr", {}, ["Thời gian", "Người thực hiện", "Việc", "Đối tượng", "Phiên bản", "Chi tiết"].map((h) => el("th", { text: h })))),
-      el("tbody", {}, data.items.map((e) => el("tr", {}, el("td", { text: when(e.at) }), el("td", { text: e.username }), el("td", { text: ACTIONS[e.action] || e.action }), el("td", {}, e.target && !e.action.startsWith("user") && !e.action.startsWith("import_file") ? el("a", { href: `/admin/procedures/${encodeURIComponent(e.target)}`, text: e.target }) : el("span", { text: e.target || "" })), el("td", { text: e.version ?? "" }), el("td", { class: "quote", text: JSON.stringify(e.detail) })))),
-    ),
-  );
-}
+export const ROLE_NAMES = { admin: "Quản trị", editor: "Biên tập", official: "Cán bộ theo dõi" };
 
 export function start(page) {
   const pages = {
     "kb-list": listPage,
     "kb-edit": editPage,
     "kb-users": usersPage,
-    "kb-audit": auditPage,
+    "kb-audit": () => import("/static/staff/audit.js").then((m) => m.start()),
     "help-desk": () => import("/static/staff/helpdesk.js").then((m) => m.start()),
   };
   if (pages[page]) pages[page]();
