@@ -38,7 +38,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -120,7 +120,7 @@ def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> 
 
 def test_two_editors_are_told_of_a_conflict(site: str, page: Page, browser: Browser) -> None:
     sign_in(page, site, "bientap", "/admin/procedures/1.001193")
-    other = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    other = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     sign_in(other, site, "quantri", "/admin/procedures/1.001193")
     other.fill("#change-note", "sửa trước")
     other.locator("#publish").click()
