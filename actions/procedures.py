@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import entity, latest_intent, latest_text
+from actions.places import after_place_answer, district_question, read_place
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
 from trolyao.kb.models import Procedure
@@ -55,16 +56,23 @@ class ActionAnswerProcedure(Action):
         intent = latest_intent(tracker)
         attribute = ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute") or "overview"
         intent = next((k for k, v in ATTRIBUTES.items() if v == attribute), intent)
+        # where the citizen lives, when this message says it (old names said once)
+        place = read_place(tracker, dispatcher, domain)
+        if district_question(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_no_district_level")
         with Session(get_engine(), expire_on_commit=False) as session:
             procedure = self._resolve(dispatcher, tracker, domain, session, intent)
             if procedure is None:
-                return [SlotSet("last_attribute", attribute)]
+                return [SlotSet("last_attribute", attribute), *place.events]
             self._answer(dispatcher, domain, procedure, attribute, entity(tracker, "detail"))
+            if attribute == "place":
+                after_place_answer(dispatcher, domain, procedure.levels, place.code)
             dispatcher.utter_message(response="utter_feedback_prompt")
             return [
                 SlotSet("procedure_key", procedure.key),
                 SlotSet("procedure_name", procedure.name),
                 SlotSet("last_attribute", attribute),
+                *place.events,
             ]
 
     def _resolve(

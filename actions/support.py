@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import entity, latest_intent, latest_text
+from actions.places import ActionInformPlace, names_a_local_place
 from actions.procedures import procedure_buttons
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery
@@ -95,6 +96,8 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         hits = []
         text = latest_text(tracker)
+        if names_a_local_place(text):  # "tôi ở xã …" the model was unsure of
+            return ActionInformPlace().run(dispatcher, tracker, domain)
         if text:
             try:
                 hits = get_search().search(text, 3).hits

@@ -40,6 +40,7 @@ def all_metadata() -> MetaData:
     import trolyao.deliveries
     import trolyao.handoffs
     import trolyao.helpdesk
-    import trolyao.kb.models  # noqa: F401
+    import trolyao.kb.models
+    import trolyao.places.models  # noqa: F401
 
     return Base.metadata

@@ -260,6 +260,8 @@ class TurnBuilder:
                 turn.attribute = str(value)[:20]
             elif name == "handoff_requested" and value:
                 turn.handoff = True
+            elif name == "place_code" and value:
+                turn.place_code = str(value)[:10]
         return 0
 
 

@@ -63,6 +63,8 @@ class Turn(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     procedure_key: Mapped[str | None] = mapped_column(String(200), index=True)
     attribute: Mapped[str | None] = mapped_column(String(20))
+    # the current commune-level unit the citizen said they are in (code), when they did
+    place_code: Mapped[str | None] = mapped_column(String(10), index=True)
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     feedback: Mapped[str | None] = mapped_column(String(4))
     bot_messages: Mapped[int] = mapped_column(Integer, default=0)

@@ -31,6 +31,7 @@ from trolyao.kb.portal import FORMAT as PORTAL_FORMAT
 from trolyao.kb.portal import PortalRow, merge_known, read_portal_lines
 from trolyao.kb.records import ProcedureRecord, apply_record, slugify
 from trolyao.kb.repository import find_procedure_id, get_procedure
+from trolyao.places.models import seed_units
 
 
 @dataclass
@@ -150,9 +151,11 @@ def seed_demo_dossiers(session: Session) -> int:
 
 
 def seed_all(session: Session, *, overwrite: bool = False) -> SeedReport:
-    """Seed the catalog's procedures and the demo dossiers."""
+    """Seed the catalog's procedures, the demo dossiers and the province's administrative
+    units (their contacts are never overwritten)."""
     report = seed_procedures(session, load_seed_records(), overwrite=overwrite)
     seed_sources(session)
+    seed_units(session)
     report.dossiers_inserted = seed_demo_dossiers(session)
     return report
 
