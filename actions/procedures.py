@@ -65,14 +65,17 @@ class ActionAnswerProcedure(Action):
             if procedure is None:
                 return [SlotSet("last_attribute", attribute), *place.events]
             self._answer(dispatcher, domain, procedure, attribute, entity(tracker, "detail"))
+            events = list(place.events)
             if attribute == "place":
                 after_place_answer(dispatcher, domain, procedure.levels, place.code)
+                if place.code and not place.events:  # the turn counts for its commune
+                    events.append(SlotSet("place_code", place.code))
             dispatcher.utter_message(response="utter_feedback_prompt")
             return [
                 SlotSet("procedure_key", procedure.key),
                 SlotSet("procedure_name", procedure.name),
                 SlotSet("last_attribute", attribute),
-                *place.events,
+                *events,
             ]
 
     def _resolve(

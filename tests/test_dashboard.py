@@ -28,6 +28,11 @@ SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
 EARLIER = T0 - 10 * 86400
 EARLIER_DAY = DAY - dt.timedelta(days=10)
 QUOTED_SPAN = SPAN.replace("=", "%3D").replace("&", "%26")
+# Another day of its own: citizens who said where they live (questions by commune).
+PLACED = T0 - 20 * 86400
+PLACED_DAY = DAY - dt.timedelta(days=20)
+TAM_THANH = "05986"
+NA_SAM = "06124"
 HOSTILE = '<img src=x onerror="document.title=1">'
 
 
@@ -46,6 +51,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ("web-nc", action(EARLIER + 0.1, "action_answer_procedure")),
         ("web-nc", bot(EARLIER + 0.2, "utter_procedure_fee_unknown")),
         ("web-nc", slot(EARLIER + 0.2, "procedure_key", "cap-ho-chieu-pho-thong-trong-nuoc")),
+        ("web-p1", user(PLACED, "tôi ở xã Hoàng Đồng cũ", "inform_place")),
+        ("web-p1", bot(PLACED + 0.1, "utter_place_old_now")),
+        ("web-p1", slot(PLACED + 0.1, "place_code", TAM_THANH)),
+        ("web-p1", user(PLACED + 60, "đăng ký khai sinh ở đâu", "ask_procedure_place")),
+        ("web-p1", bot(PLACED + 60.1, "utter_procedure_place")),
+        ("web-p1", slot(PLACED + 60.1, "place_code", TAM_THANH)),
+        ("tg-p2", user(PLACED + 5, "mình ở xa na sam", "inform_place", channel="telegram")),
+        ("tg-p2", bot(PLACED + 5.1, "utter_place_set")),
+        ("tg-p2", slot(PLACED + 5.1, "place_code", NA_SAM)),
     ]
     with broker.begin() as conn:
         conn.execute(
@@ -305,3 +319,40 @@ def test_a_missing_fact_of_a_procedure_without_a_code_updates_it(site: str, page
     link = group.get_by_role("link", name="Cập nhật thủ tục")
     expect(link).to_have_attribute("href", "/admin/procedures/cap-ho-chieu-pho-thong-trong-nuoc")
     expect(group.get_by_role("link", name="Tạo thủ tục mới")).to_have_count(0)
+
+
+def test_questions_by_commune_are_shown_without_map_tiles(site: str, page: Page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{site}/dashboard/login")
+    sign_in(page, "canbo")
+    page.locator("[data-kpi=messages]").wait_for()
+    page.goto(f"{site}/dashboard?from={PLACED_DAY}&to={PLACED_DAY}")
+    expect(page.locator("[data-places=summary]")).to_contain_text("3 lượt hỏi có nêu xã/phường")
+    expect(page.locator("#chart-places li")).to_have_count(2)
+    expect(page.locator("#chart-places li").first).to_contain_text("Phường Tam Thanh")
+    expect(page.locator("#chart-places-grid circle")).to_have_count(65)
+    expect(page.locator("#chart-places-grid circle.asked")).to_have_count(2)
+    page.locator("#places summary").click()
+    row = page.locator(f'#places-table tr[data-code="{TAM_THANH}"]')
+    expect(row).to_contain_text("Phường Tam Thanh")
+    expect(row.locator("td").nth(1)).to_have_text("2")
+    expect(row.locator("td").nth(2)).to_have_text("1")
+    assert all(url.startswith(site) for url in requests)  # no tiles, nothing from elsewhere
+    page.locator("#places").screenshot(path=os.environ.get("TMPDIR", "/tmp") + "/places.png")
+    body = httpx.get(
+        f"{site}/api/analytics/places",
+        params={"from": str(PLACED_DAY), "to": str(PLACED_DAY), "channel": "telegram"},
+        headers={"Authorization": f"Bearer {signed_in(site, 'canbo')}"},
+    ).json()
+    assert [(i["title"], i["questions"]) for i in body["items"] if i["questions"]] == [
+        ("Xã Na Sầm", 1)
+    ]
+    assert httpx.get(f"{site}/api/analytics/places").status_code == 401
+
+
+def signed_in(site: str, username: str) -> str:
+    response = httpx.post(
+        f"{site}/api/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    return str(response.json()["access_token"])

@@ -19,6 +19,7 @@ from api.deps import DENIED, SessionDep, require_roles
 from trolyao.accounts.models import User
 from trolyao.accounts.roles import ANALYTICS_ROLES, INBOX_ROLES
 from trolyao.analytics.inbox import unanswered_groups
+from trolyao.analytics.places import questions_by_place
 from trolyao.analytics.reports import conversations_csv, report_csv
 from trolyao.analytics.review import (
     MAX_NOTE,
@@ -117,6 +118,13 @@ def get_kb_coverage(_user: Official, session: SessionDep) -> dict[str, Any]:
     """Knowledge-base coverage: answer cells with a fact, per attribute (also against the
     cells the national-portal source has) and per field; as ``trolyao kb stats``."""
     return coverage(session).as_dict()
+
+
+@router.get("/places", responses=DENIED)
+def get_places(_user: Official, session: SessionDep, span: DateRange) -> dict[str, Any]:
+    """Questions by commune: the turns whose citizen gave their xã/phường (or was answered
+    for it), per current unit of the province, between ``from`` and ``to``."""
+    return questions_by_place(session, span)
 
 
 @router.get("/report.csv", responses=DENIED, response_class=Response)

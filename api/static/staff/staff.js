@@ -28,7 +28,7 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, ...children) {
+export function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG_NS, tag);
   setAttrs(node, attrs);
   append(node, children);
@@ -387,6 +387,9 @@ async function dashboardPage() {
         hbars(Object.entries(c.attributes).map(([k, a]) => ({ label: names[k] || k, value: a.filled })), { id: "chart-kb-coverage" }),
       );
     }).catch((error) => clear(kbCard).append(el("h2", { text: "Độ phủ cơ sở tri thức" }), notice(error.message, "error")));
+    // questions by commune: a card of its own module, loaded beside the others
+    const placesSlot = el("div", { id: "places-slot" });
+    import("/static/staff/places.js").then((m) => placesSlot.replaceWith(m.placesCard(q)));
     // every day of the range, the quiet ones too
     const byDate = new Map(s.by_day.map((d) => [d.date, d]));
     const dates = [];
@@ -447,6 +450,7 @@ async function dashboardPage() {
         el("a", { class: "button", href: `/api/analytics/report.csv?${q}`, download: "", id: "report-csv", text: "Tải báo cáo (CSV)" }),
       ),
       kbCard,
+      placesSlot,
       el("section", { class: "card" }, el("h2", { text: "Số câu hỏi theo ngày" }), days.length ? barChart(days, { id: "chart-by-day" }) : notice("Chưa có dữ liệu trong khoảng này.")),
       el("section", { class: "card" }, el("h2", { text: "Tỷ lệ không hiểu câu hỏi theo ngày" }), fallbackTrend.length ? lineChart(fallbackTrend, { id: "chart-fallback" }) : notice("Chưa có dữ liệu.")),
       el(
