@@ -26,6 +26,7 @@ from api.routes import (
     handoffs,
     health,
     helpdesk,
+    places,
     procedures,
     staff,
     telegram,
@@ -106,6 +107,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(analytics.router)
     app.include_router(handoffs.router)
     app.include_router(helpdesk.router)
+    app.include_router(places.router)
     app.include_router(admin.router)
     app.include_router(accounts.router)
     app.include_router(telegram.router)

@@ -69,6 +69,7 @@ def test_staff_pages_have_no_serious_violation(site: str, page: Page) -> None:
         ("/admin/help-desk", "#help-desk"),
         ("/admin/audit", "#audit-table"),
         ("/admin/users", "#users-table"),
+        ("/admin/places", "#places-filled"),
     ):
         page.goto(f"{site}{path}")
         page.locator(ready).wait_for()

@@ -3,7 +3,7 @@
 The composition root: the one module of ``trolyao`` that may reach every part (the API,
 the Telegram adapter, the benchmarks), each imported only inside the command that needs it,
 so that ``trolyao db upgrade`` loads no web framework. One cohesive thing (the commands and
-their parser, about 440 lines); each command is a few lines that call the part it runs.
+their parser, about 500 lines); each command is a few lines that call the part it runs.
 """
 
 from __future__ import annotations
@@ -154,6 +154,53 @@ def _cmd_kb_export(args: argparse.Namespace) -> int:
         return 2
     print(f"Đã xuất {count} thủ tục ra {args.file}")
     return 0
+
+
+def _cmd_places_export(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from trolyao.db import get_engine
+    from trolyao.places.transfer import PlacesFileError, detect_kind, export_bytes
+
+    path = Path(args.file)
+    try:
+        kind = detect_kind(path.name)
+    except PlacesFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    with Session(get_engine()) as session:
+        path.write_bytes(export_bytes(session, kind))
+    print(f"Đã xuất liên hệ của các xã, phường ra {path}")
+    return 0
+
+
+def _cmd_places_import(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from trolyao.audit import audit
+    from trolyao.db import get_engine
+    from trolyao.places.transfer import PlacesFileError, detect_kind, import_bytes
+
+    path = Path(args.file)
+    try:
+        kind = detect_kind(path.name)
+        with Session(get_engine()) as session, session.begin():
+            report = import_bytes(
+                session, path.read_bytes(), kind, user=args.user, dry_run=args.dry_run
+            )
+            if report.written:
+                audit(session, args.user, "import_places", path.name[:200], None, report.as_dict())
+    except (PlacesFileError, OSError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for error in report.errors:
+        print(f"dòng {error['row']}, cột {error['column']}: {error['message']}", file=sys.stderr)
+    state = "đã ghi" if report.written else "chưa ghi gì"
+    print(
+        f"{report.rows} dòng: {report.updated} cập nhật, {report.unchanged} không đổi, "
+        f"{len(report.errors)} lỗi; {state}"
+    )
+    return 1 if report.errors else 0
 
 
 def _cmd_kb_search(args: argparse.Namespace) -> int:
@@ -463,6 +510,18 @@ def build_parser() -> argparse.ArgumentParser:
     kb_export = kb.add_parser("export", help="export the knowledge base to .json, .csv or .xlsx")
     kb_export.add_argument("file")
     kb_export.set_defaults(func=_cmd_kb_export)
+
+    places = sub.add_parser("places", help="the province's communes").add_subparsers(
+        dest="places_command", required=True
+    )
+    places_export = places.add_parser("export", help="the offices' contacts to .csv or .xlsx")
+    places_export.add_argument("file")
+    places_export.set_defaults(func=_cmd_places_export)
+    places_import = places.add_parser("import", help="the offices' contacts from .csv or .xlsx")
+    places_import.add_argument("file")
+    places_import.add_argument("--dry-run", action="store_true", help="check, write nothing")
+    places_import.add_argument("--user", default="cli", help="who, for the audit log")
+    places_import.set_defaults(func=_cmd_places_import)
 
     ev = sub.add_parser("eval", help="evaluations").add_subparsers(
         dest="eval_command", required=True

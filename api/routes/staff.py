@@ -157,6 +157,12 @@ def admin_help_desk(request: Request, session: SessionDep) -> Response:
     return _page(request, session, "help-desk", "Thông tin liên hệ", ("admin",))
 
 
+@router.get("/admin/places")
+def admin_places(request: Request, session: SessionDep) -> Response:
+    """The communes' offices: contacts, import and export."""
+    return _page(request, session, "places", "Xã, phường", KNOWLEDGE_BASE_ROLES)
+
+
 @router.get("/admin/audit")
 def admin_audit(request: Request, session: SessionDep) -> Response:
     """The audit log."""

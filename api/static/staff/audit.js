@@ -20,7 +20,10 @@ const ACTIONS = {
   view_handoff_contacts: "Xem liên hệ của người dân",
   update_handoff: "Cập nhật yêu cầu hỗ trợ",
   update_help_desk: "Sửa thông tin liên hệ",
+  update_place: "Sửa liên hệ xã, phường",
+  import_places: "Nhập liên hệ xã, phường",
 };
+const PLACE_FIELDS = { address: "Địa chỉ", phone: "Điện thoại", hours: "Giờ làm việc", map_url: "Bản đồ" };
 const HANDOFF_STATUS = { moi: "mới", dang_xu_ly: "đang xử lý", da_xong: "đã xong" };
 const DESK = { phone: "Điện thoại", email: "Thư điện tử", address: "Địa chỉ", hours: "Giờ làm việc" };
 const PROCEDURE_ACTIONS = new Set(["create", "save_draft", "publish", "retire", "restore", "rollback", "import", "teach_question"]);
@@ -73,6 +76,12 @@ export function detail(entry) {
     if ("assignee" in d) items.push(el("li", { text: `Cán bộ phụ trách: ${shown(d.assignee)}` }));
     if ("note" in d) items.push(el("li", { text: `Ghi chú: ${shown(d.note)}` }));
     return lines(items);
+  }
+  if (entry.action === "update_place") {
+    return lines(Object.entries(d).map(([k, v]) => change(PLACE_FIELDS[k] || k, v.before, v.after)));
+  }
+  if (entry.action === "import_places") {
+    return lines([el("li", { text: `${d.rows ?? 0} dòng: ${d.updated ?? 0} cập nhật, ${d.unchanged ?? 0} không đổi` })]);
   }
   if (entry.action === "update_help_desk") {
     return lines(Object.entries(d).map(([k, v]) => change(DESK[k] || k, undefined, v)));

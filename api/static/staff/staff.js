@@ -179,7 +179,7 @@ function buildNav() {
   if (ROLE === "official" || ROLE === "admin") {
     links.push(["/dashboard", "Tổng quan"], ["/dashboard/conversations", "Hội thoại"], ["/dashboard/unanswered", "Chưa trả lời được"], ["/dashboard/handoffs", "Gặp cán bộ"]);
   }
-  if (ROLE === "admin" || ROLE === "editor") links.push(["/admin/procedures", "Thủ tục"]);
+  if (ROLE === "admin" || ROLE === "editor") links.push(["/admin/procedures", "Thủ tục"], ["/admin/places", "Xã, phường"]);
   if (ROLE === "admin") links.push(["/admin/users", "Người dùng"], ["/admin/help-desk", "Liên hệ"], ["/admin/audit", "Nhật ký"]);
   for (const [href, label] of links) {
     const current = location.pathname === href || (href !== "/dashboard" && location.pathname.startsWith(href));
@@ -749,6 +749,7 @@ const PAGES = {
   conversation: conversationPage,
   unanswered: unansweredPage,
   handoffs: () => import("/static/staff/handoffs.js").then((m) => m.start()),
+  places: () => import("/static/staff/units.js").then((m) => m.start()),
   forbidden: forbiddenPage,
 };
 
