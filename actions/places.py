@@ -174,24 +174,28 @@ class ActionInformPlace(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        text = latest_text(tracker)
+        pending = tracker.get_slot("procedure_key") and (
+            tracker.get_slot("last_attribute") == "place"
+        )
+        given = entity(tracker, "place_code") or gazetteer().resolve(text).status == "found"
+        if pending and given:
+            # "Bạn ở xã/phường nào?" answered: the place question again, for that place
+            # (the procedure's own level decides whether the commune's office applies)
+            from actions.procedures import ActionAnswerProcedure
+
+            return ActionAnswerProcedure().run(dispatcher, tracker, domain)
         reading = read_place(tracker, dispatcher, domain)
         events = list(reading.events)
-        text = latest_text(tracker)
         if text and district_question(text):
             dispatcher.utter_message(response="utter_no_district_level")
         status = reading.place.status
         if status == "none" and not (text and district_question(text)):
             dispatcher.utter_message(response="utter_place_unknown")
             return events
-        if status != "found" or reading.place.unit is None:
-            return events
-        unit = reading.place.unit
-        if tracker.get_slot("procedure_key") and tracker.get_slot("last_attribute") == "place":
-            values = office_values(domain, unit.code)
-            if values:
-                dispatcher.utter_message(response="utter_place_office", **values)
-                return events
-        dispatcher.utter_message(response="utter_place_set", place_title=unit.said)
+        if status == "found" and reading.place.unit is not None:
+            unit = reading.place.unit
+            dispatcher.utter_message(response="utter_place_set", place_title=unit.said)
         return events
 
 

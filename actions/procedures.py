@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import entity, latest_intent, latest_text
-from actions.places import after_place_answer, district_question, read_place
+from actions.places import after_place_answer, district_question, office_values, read_place
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
 from trolyao.kb.models import Procedure
@@ -61,6 +61,17 @@ class ActionAnswerProcedure(Action):
         if district_question(latest_text(tracker)):
             dispatcher.utter_message(response="utter_no_district_level")
         with Session(get_engine(), expire_on_commit=False) as session:
+            in_context = bool(tracker.get_slot("procedure_key"))
+            if (
+                place.changed
+                and not in_context
+                and not self._names_procedure(session, latest_text(tracker))
+            ):
+                # "sđt ubnd p. Đông Kinh là bn": about the commune's office, no procedure
+                values = office_values(domain, place.code) if place.code else None
+                if values:
+                    dispatcher.utter_message(response="utter_place_office", **values)
+                    return place.events
             procedure = self._resolve(dispatcher, tracker, domain, session, intent)
             if procedure is None:
                 return [SlotSet("last_attribute", attribute), *place.events]
@@ -128,6 +139,17 @@ class ActionAnswerProcedure(Action):
                 **contact_values(domain),
             )
         return None
+
+    @staticmethod
+    def _names_procedure(session: Session, text: str) -> bool:
+        """Whether ``text`` names a procedure well enough to answer about it."""
+        if not text:
+            return False
+        try:
+            result = get_search().search(text, 3, session=session)
+        except InvalidQuery:
+            return False
+        return bool(result.matched)
 
     @staticmethod
     def _load(session: Session, key: str) -> Procedure | None:

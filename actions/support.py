@@ -9,7 +9,13 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import entity, latest_intent, latest_text
-from actions.places import ActionInformPlace, names_a_local_place
+from actions.places import (
+    ActionInformPlace,
+    district_question,
+    names_a_local_place,
+    office_values,
+    read_place,
+)
 from actions.procedures import procedure_buttons
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery
@@ -19,7 +25,8 @@ from trolyao.replies import contact_values, fragment
 
 
 class ActionContact(Action):
-    """Give the help desk's phone, e-mail, address and opening hours from settings."""
+    """Give the help desk's phone, e-mail, address and opening hours; asked about a
+    commune's office ("số điện thoại UBND phường Tam Thanh"), that office's contact."""
 
     def name(self) -> str:
         return "action_contact"
@@ -27,6 +34,15 @@ class ActionContact(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        text = latest_text(tracker)
+        if names_a_local_place(text):
+            place = read_place(tracker, dispatcher, domain)
+            values = office_values(domain, place.code) if place.code else None
+            if values and place.place.status == "found":
+                dispatcher.utter_message(response="utter_place_office", **values)
+                return place.events
+        if district_question(text):
+            dispatcher.utter_message(response="utter_no_district_level")
         dispatcher.utter_message(response="utter_contact", **contact_values(domain))
         return []
 

@@ -128,3 +128,35 @@ def test_people_elsewhere_are_told_where_to_apply(assistant: Assistant, text: st
 def test_a_place_the_assistant_does_not_know_is_asked_again(assistant: Assistant) -> None:
     said = assistant.text(sender(), "tôi ở xã Chưa Có Tên")
     assert "Bạn ở xã/phường nào?" in said or "chưa nhận ra xã/phường" in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "số điện thoại UBND phường Đông Kinh là gì",
+        "so dien thoai ubnd phuong dong kinh la gi",
+        "sđt ubnd p. đông kinh là bn",
+    ],
+)
+def test_a_commune_office_contact_is_asked_directly(assistant: Assistant, text: str) -> None:
+    said = assistant.text(sender(), text)
+    assert "UBND phường Đông Kinh" in said
+
+
+@pytest.mark.parametrize(
+    "first", ["tôi ở xã Hồng Phong", "toi o xa hong phong", "t ở x. hồng phong"]
+)
+def test_an_ambiguous_name_asks_which_in_every_form(assistant: Assistant, first: str) -> None:
+    messages = assistant.say(sender(), first)
+    titles = {b["title"] for m in messages for b in m.get("buttons") or []}  # type: ignore[attr-defined]
+    assert titles == {"Xã Hồng Phong", "Xã Đồng Đăng"}
+
+
+def test_a_provincial_procedure_never_sends_the_citizen_to_the_commune(
+    assistant: Assistant,
+) -> None:
+    who = sender()
+    assistant.text(who, "làm hộ chiếu nộp ở đâu")
+    said = assistant.text(who, "tôi ở xã Khuất Xá thì nộp ở đâu")
+    assert "hộ chiếu" in said.lower()
+    assert "UBND xã Khuất Xá" not in said  # not a commune-level procedure
