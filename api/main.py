@@ -33,13 +33,12 @@ from api.routes import (
     widget,
     zalo,
 )
-from api.routes.telegram import SeenUpdates
 from bot.telegram import TelegramBridge
 from bot.zalo import build_bridge as build_zalo_bridge
 from edge.engine_client import RasaClient
 from edge.handoffs import HandoffDesk
 from edge.pipeline import Edge
-from edge.ratelimit import RateLimiter
+from edge.shared import SeenIds, limiter
 from trolyao import __version__
 from trolyao.db import get_engine
 from trolyao.kb.search import ProcedureSearch
@@ -58,9 +57,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # The citizen's wait is the edge's deadline; a turn with a message id may finish
         # after it (for its retry), within the engine's own action timeout and this bound.
         app.state.edge = Edge(settings, RasaClient(timeout=30.0), HandoffDesk(app.state.engine))
-        app.state.login_limiter = RateLimiter(30, 60.0)
+        app.state.login_limiter = limiter(app.state.edge.redis, "login", 30, 60.0)
         app.state.telegram = None
-        app.state.telegram_seen = SeenUpdates()
+        app.state.telegram_seen = SeenIds(app.state.edge.redis, "telegram")
         app.state.zalo = None
         app.state.zalo_tasks = set()
         if settings.zalo_app_id and settings.zalo_oa_secret_key:

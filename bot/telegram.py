@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import html
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -29,6 +28,7 @@ from telegram.ext import (
 
 from bot.text import split_text
 from edge.pipeline import Edge, Reply
+from edge.shared import Payloads
 from trolyao.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,32 +36,12 @@ log = logging.getLogger(__name__)
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 DELETE_COMMAND = "xoadulieu"
 COMMAND_PAYLOADS = {"start": "/greet", "help": "/help", DELETE_COMMAND: "/request_data_deletion"}
-MAX_PAYLOADS = 50_000
 
 
 def sender_id(user_id: int, secret: str) -> str:
     """A stable sender id for a Telegram user that does not reveal the user's id."""
     digest = hmac.new(secret.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()
     return f"tg-{digest[:32]}"
-
-
-class PayloadStore:
-    """Maps button payloads to short callback data (Telegram allows 64 bytes)."""
-
-    def __init__(self, size: int = MAX_PAYLOADS) -> None:
-        self.size = size
-        self._payloads: OrderedDict[str, str] = OrderedDict()
-
-    def key_for(self, payload: str) -> str:
-        key = "p:" + hashlib.sha256(payload.encode()).hexdigest()[:20]
-        self._payloads[key] = payload
-        self._payloads.move_to_end(key)
-        while len(self._payloads) > self.size:
-            self._payloads.popitem(last=False)
-        return key
-
-    def payload_for(self, key: str) -> str | None:
-        return self._payloads.get(key)
 
 
 class TelegramBridge:
@@ -73,7 +53,7 @@ class TelegramBridge:
             raise ValueError("TELEGRAM_ID_SECRET or TELEGRAM_BOT_TOKEN is required")
         self.secret = secret
         self.edge = edge
-        self.payloads = PayloadStore()
+        self.payloads = Payloads(edge.redis)
 
     def build(
         self, settings: Settings, *, webhook: bool
@@ -115,7 +95,7 @@ class TelegramBridge:
         if query is None:
             return
         await query.answer()
-        payload = self.payloads.payload_for(query.data or "")
+        payload = await self.payloads.payload_for(query.data or "")
         await self.converse(update, context, payload or "/help")
 
     async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -139,7 +119,11 @@ class TelegramBridge:
     ) -> None:
         """Send one assistant message: escaped, split, buttons on the last part."""
         buttons = [
-            [InlineKeyboardButton(b.title[:64], callback_data=self.payloads.key_for(b.payload))]
+            [
+                InlineKeyboardButton(
+                    b.title[:64], callback_data=await self.payloads.key_for(b.payload)
+                )
+            ]
             for b in reply.buttons
         ]
         parts = split_text(html.escape(reply.text), MessageLimit.MAX_TEXT_LENGTH) or (

@@ -13,14 +13,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from edge.engine_client import EngineUnavailable, RasaClient
 from edge.handoffs import CONTACT_GIVEN, HandoffDesk
-from edge.ratelimit import RateLimiter
+from edge.shared import Answers, limiter, redis_client
 from trolyao.redaction import redact
 from trolyao.replies import edge_reply
 from trolyao.settings import Settings
@@ -95,36 +93,36 @@ class Edge:
     (the engine's own action timeout is shorter, so that it stops a turn the edge gave up
     on). Retries: a message that carries an id (the web chat's ``message_id``) is sent to
     the engine once; the same id again, while the first is still in the engine or within
-    ten minutes after, gets that first turn's answer instead of a second turn. The ids are
-    remembered in this process (one API process per host; see docs/security.md).
+    ten minutes after, gets that first turn's answer instead of a second turn. The answers,
+    like the rate limits, are shared by every API replica through Redis when ``REDIS_URL``
+    is set (see :mod:`edge.shared`), and kept in this process otherwise.
     """
 
     def __init__(
-        self, settings: Settings, client: RasaClient, handoffs: HandoffDesk | None = None
+        self,
+        settings: Settings,
+        client: RasaClient,
+        handoffs: HandoffDesk | None = None,
+        redis: Any | None = None,
     ) -> None:
         self.max_chars = settings.chat_max_chars
         self.client = client
         self.handoffs = handoffs
         self.deadline = settings.engine_timeout_seconds
-        self.per_sender = RateLimiter(settings.chat_rate_per_session, 60.0)
-        self.per_client = RateLimiter(settings.chat_rate_per_ip, 60.0)
+        self.redis = redis if redis is not None else redis_client(settings.redis_url)
+        self.per_sender = limiter(self.redis, "sender", settings.chat_rate_per_session, 60.0)
+        self.per_client = limiter(self.redis, "client", settings.chat_rate_per_ip, 60.0)
+        self.answers = Answers(self.redis, RETRY_WINDOW, MAX_REMEMBERED)
         self._inflight: dict[Key, asyncio.Task[list[dict[str, Any]]]] = {}
-        self._answered: OrderedDict[Key, tuple[float, list[dict[str, Any]]]] = OrderedDict()
-
-    def _remembered(self, key: Key) -> list[dict[str, Any]] | None:
-        now = time.monotonic()
-        while self._answered and next(iter(self._answered.values()))[0] < now:
-            self._answered.popitem(last=False)
-        found = self._answered.get(key)
-        return found[1] if found else None
+        self._pending: set[asyncio.Task[None]] = set()
 
     def _settle(self, key: Key, task: asyncio.Task[list[dict[str, Any]]]) -> None:
         self._inflight.pop(key, None)
         if task.cancelled() or task.exception() is not None:
             return  # a failed turn may be tried again
-        self._answered[key] = (time.monotonic() + RETRY_WINDOW, task.result())
-        while len(self._answered) > MAX_REMEMBERED:
-            self._answered.popitem(last=False)
+        saving = asyncio.ensure_future(self.answers.put(key[0], key[1], task.result()))
+        self._pending.add(saving)
+        saving.add_done_callback(self._pending.discard)
 
     def _refuse(
         self, outcome: Outcome, retry_after: float | None = None, **values: Any
@@ -160,15 +158,15 @@ class Edge:
             return self._refuse("too_long", max_chars=self.max_chars)
         key = (sender, message_id) if message_id else None
         task = self._inflight.get(key) if key else None
-        remembered = self._remembered(key) if key else None
+        remembered = await self.answers.get(*key) if key and task is None else None
         if remembered is not None:
             messages: list[dict[str, Any]] | None = remembered
         else:
             messages = None
             if task is None:
-                wait = self.per_sender.hit(sender)
+                wait = await self.per_sender.hit(sender)
                 if client is not None:
-                    wait = max(wait, self.per_client.hit(client))
+                    wait = max(wait, await self.per_client.hit(client))
                 if wait:
                     return self._refuse("rate_limited", retry_after=wait)
                 outgoing = redact(cleaned)
@@ -205,5 +203,7 @@ class Edge:
         return EdgeResult("answered", replies, clear_history=clear)
 
     async def aclose(self) -> None:
-        """Close the engine client."""
+        """Close the engine client (and the Redis connection)."""
         await self.client.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()

@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from bench.peers.telegram import TOKEN, FakeTelegram, callback_update, message_update
-from bot.telegram import PayloadStore, TelegramBridge, sender_id
+from bot.telegram import TelegramBridge, sender_id
 from bot.text import split_text
 from edge.engine_client import RasaClient
 from edge.pipeline import Edge
+from edge.shared import Payloads
 from tests.support.assistant import Assistant, free_port
 from trolyao.db import make_engine
 from trolyao.settings import Settings, get_settings
@@ -57,14 +58,17 @@ def test_long_replies_are_split_at_telegram_limit_without_breaking_entities() ->
 
 
 def test_payloads_map_to_short_callback_data() -> None:
-    store = PayloadStore(size=2)
-    long_payload = '/ask_procedure_documents{"procedure_key": "' + "x" * 200 + '"}'
-    key = store.key_for(long_payload)
-    assert len(key.encode()) <= 64
-    assert store.payload_for(key) == long_payload
-    store.key_for("/a")
-    store.key_for("/b")
-    assert store.payload_for(key) is None  # evicted, bounded memory
+    async def scenario() -> None:
+        store = Payloads(None, size=2)
+        long_payload = '/ask_procedure_documents{"procedure_key": "' + "x" * 200 + '"}'
+        key = await store.key_for(long_payload)
+        assert len(key.encode()) <= 64
+        assert await store.payload_for(key) == long_payload
+        await store.key_for("/a")
+        await store.key_for("/b")
+        assert await store.payload_for(key) is None  # evicted, bounded memory
+
+    asyncio.run(scenario())
 
 
 def test_polling_conversation_with_buttons_commands_and_redaction(

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     lock_store_url: str | None = Field(
         default=None, description="redis://host:port/db for a Redis lock store; unset: in memory"
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:port/db: the edge's rate limits, redelivery memory, button"
+        " payloads and answered message ids, shared by API replicas; unset: in memory",
+    )
     event_broker_url: str = Field(
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_events.db'}",
         description="sqlite:///... or postgresql://... (SQL broker) or amqp://... (RabbitMQ)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
@@ -52,17 +52,25 @@ class SessionOut(BaseModel):
     expires_in: int
 
 
+async def login_limit(request: Request) -> None:
+    """At most 30 sign-in attempts a minute from one address (across API replicas when
+    Redis is configured)."""
+    if await request.app.state.login_limiter.hit(request.client.host if request.client else "-"):
+        raise HTTPException(
+            429,
+            detail="Đăng nhập quá nhiều lần. Vui lòng thử lại sau.",
+            headers={"Retry-After": "60"},
+        )
+
+
+LoginLimit = Annotated[None, Depends(login_limit)]
+
+
 def _login(
     form: OAuth2PasswordRequestForm, session: Session, request: Request
 ) -> User | JSONResponse:
     """Check the credentials (rate-limited, counted, locked); a user or the error reply."""
     settings = get_settings()
-    if request.app.state.login_limiter.hit(request.client.host if request.client else "-"):
-        return JSONResponse(
-            {"detail": "Đăng nhập quá nhiều lần. Vui lòng thử lại sau."},
-            status_code=429,
-            headers={"Retry-After": "60"},
-        )
     try:
         return authenticate(
             session,
@@ -87,7 +95,10 @@ def _login(
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}})
 def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    request: Request,
+    _limit: LoginLimit,
 ) -> TokenOut | JSONResponse:
     """Exchange a username and password for a bearer token (locked after repeated failures)."""
     user = _login(form, session, request)
@@ -105,6 +116,7 @@ def open_session(
     session: SessionDep,
     request: Request,
     response: Response,
+    _limit: LoginLimit,
 ) -> SessionOut | JSONResponse:
     """Sign in to the staff web pages: an HttpOnly session cookie and a CSRF token."""
     if not same_origin(request):  # no signing a browser in from another site

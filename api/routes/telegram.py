@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,23 +14,6 @@ from trolyao.settings import get_settings
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/telegram", tags=["telegram"])
-
-
-class SeenUpdates:
-    """The last update ids received, so that a redelivered update is answered once."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._ids: OrderedDict[int, None] = OrderedDict()
-
-    def first_time(self, update_id: int) -> bool:
-        """Record ``update_id``; return whether it was new."""
-        if update_id in self._ids:
-            return False
-        self._ids[update_id] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
 
 
 @router.post("/webhook", include_in_schema=False)
@@ -49,7 +31,7 @@ async def webhook(request: Request) -> JSONResponse:
         update_id = int(data["update_id"])
     except (ValueError, KeyError, TypeError):
         return JSONResponse({"detail": "Not a Telegram update."}, status_code=400)
-    if not request.app.state.telegram_seen.first_time(update_id):
+    if not await request.app.state.telegram_seen.first_time(update_id):
         return JSONResponse({"ok": True, "duplicate": True})
     await application.update_queue.put(Update.de_json(data, application.bot))
     return JSONResponse({"ok": True})

@@ -1,0 +1,182 @@
+"""The edge's state shared by API replicas through a real Redis (a server of the test's
+own, so that it can be restarted): rate limits counted once across replicas, a retried
+message id answered once wherever it lands, Telegram's redeliveries and button payloads
+known to every replica, and nothing lost while Redis restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from edge.engine_client import RasaClient
+from edge.pipeline import Edge
+from edge.shared import Payloads, SeenIds, redis_client
+from trolyao.settings import Settings
+
+ANSWER = [{"text": "Hộ chiếu: lệ phí 200.000 đồng"}]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RedisServer:
+    """A Redis server of the test's own (Debian's redis-server), on a free port."""
+
+    folder: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    assert shutil.which("redis-server"), "make test needs Redis (scripts/test-prerequisites)"
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class Engine:
+    """The engine as the edge sees it: counts the turns it is sent."""
+
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.received.append(json.loads(request.content))
+        return httpx.Response(200, json=ANSWER)
+
+
+def replica(url: str, engine: Engine, **limits: int) -> Edge:
+    settings = Settings(
+        redis_url=url,
+        chat_rate_per_session=limits.get("per_session", 3),
+        chat_rate_per_ip=limits.get("per_ip", 100),
+    )
+    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
+    return Edge(settings, client)
+
+
+def test_limits_and_retries_hold_across_two_replicas(redis_server: RedisServer) -> None:
+    async def scenario() -> None:
+        engine = Engine()
+        one, two = replica(redis_server.url, engine), replica(redis_server.url, engine)
+        try:
+            outcomes = []
+            for edge in (one, two, one, two):
+                result = await edge.handle(channel="web", sender="web-s1", text="hộ chiếu")
+                outcomes.append(result.outcome)
+            assert outcomes == ["answered", "answered", "answered", "rate_limited"]
+            # a retry of one message id, landing on the other replica: one turn only
+            first = await one.handle(
+                channel="web", sender="web-s2", text="lệ phí", message_id="m-1"
+            )
+            await asyncio.sleep(0.05)  # the answer is stored when the turn settles
+            again = await two.handle(
+                channel="web", sender="web-s2", text="lệ phí", message_id="m-1"
+            )
+            assert first.replies == again.replies and again.outcome == "answered"
+            assert [m["sender"] for m in engine.received].count("web-s2") == 1
+        finally:
+            await one.aclose()
+            await two.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_redeliveries_and_button_payloads_are_known_to_every_replica(
+    redis_server: RedisServer,
+) -> None:
+    async def scenario() -> None:
+        a, b = redis_client(redis_server.url), redis_client(redis_server.url)
+        try:
+            assert await SeenIds(a, "telegram").first_time(4242) is True
+            assert await SeenIds(b, "telegram").first_time(4242) is False  # redelivered
+            key = await Payloads(a).key_for('/ask_procedure_fee{"procedure_key": "1.001193"}')
+            assert await Payloads(b).payload_for(key) == (
+                '/ask_procedure_fee{"procedure_key": "1.001193"}'
+            )
+        finally:
+            await a.aclose()
+            await b.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_nothing_is_lost_while_redis_restarts(redis_server: RedisServer) -> None:
+    async def scenario() -> None:
+        engine = Engine()
+        edge = replica(redis_server.url, engine, per_session=2)
+        try:
+            for _ in range(2):
+                assert (await edge.handle(channel="web", sender="web-r", text="a")).answered
+            limited = await edge.handle(channel="web", sender="web-r", text="a")
+            assert limited.outcome == "rate_limited"
+            redis_server.stop()
+            # Redis down: every message still reaches the engine and is answered
+            for i in range(3):
+                result = await edge.handle(
+                    channel="web", sender=f"web-down-{i}", text="lệ phí", message_id=f"d{i}"
+                )
+                assert result.answered
+            redis_server.start()  # an empty Redis (no persistence): limits start again
+            await asyncio.sleep(0.2)
+            results = [
+                (await edge.handle(channel="web", sender="web-back", text="a")).outcome
+                for _ in range(3)
+            ]
+            assert results == ["answered", "answered", "rate_limited"]  # limits recovered
+        finally:
+            await edge.aclose()
+
+    asyncio.run(scenario())
