@@ -21,7 +21,7 @@ export UV_LINK_MODE ?= copy
 # Rasa never phones home from here (a government intranet): no telemetry, no banner.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install install-app install-engine check-python test-prerequisites db train run test \
+.PHONY: help install install-app install-engine check-python test-prerequisites db train run cluster test \
 	bench lint eval-search eval-nlu audit lock clean
 
 help:  ## List the targets
@@ -68,6 +68,10 @@ train: install  ## Train the model when its inputs changed
 
 run: install db  ## Bring up the whole assistant (SQLite, embedded); Ctrl-C stops it
 	$(APP)/bin/trolyao run
+
+cluster: install train  ## Two of each part behind HAProxy on 127.0.0.1:8080, on the machine's PostgreSQL, Redis and RabbitMQ; Ctrl-C stops it
+	@scripts/cluster-prerequisites
+	$(APP)/bin/trolyao cluster
 
 test-prerequisites:  ## What the tests need besides the envs: PostgreSQL, Redis, RabbitMQ (started), Chromium (installed)
 	@scripts/test-prerequisites

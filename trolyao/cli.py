@@ -429,6 +429,18 @@ def _cmd_run(_args: argparse.Namespace) -> int:
     return run(get_settings())
 
 
+def _cmd_cluster(_args: argparse.Namespace) -> int:
+    from trolyao.runtime.cluster import run_cluster
+    from trolyao.runtime.secrets import SECRETS_FILE, ensure_secrets
+    from trolyao.settings import get_settings
+
+    generated = ensure_secrets()
+    if generated:
+        print(f"» Generated {', '.join(generated)} in {SECRETS_FILE} (kept for the next run)")
+    get_settings.cache_clear()
+    return run_cluster(get_settings())
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from trolyao.runtime.engine import ensure_model
 
@@ -618,6 +630,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run", help="bring up the whole assistant (engine, actions, API, worker)"
     ).set_defaults(func=_cmd_run)
+    sub.add_parser(
+        "cluster",
+        help="two engines, two action servers, two APIs and the worker behind HAProxy on :8080",
+    ).set_defaults(func=_cmd_cluster)
     train = sub.add_parser("train", help="train the model if its inputs changed")
     train.add_argument("--force", action="store_true")
     train.set_defaults(func=_cmd_train)

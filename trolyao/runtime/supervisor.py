@@ -1,7 +1,9 @@
-"""``trolyao run``: train when needed, start every process, stop them all on Ctrl-C.
+"""``trolyao run``: train when needed, start every process, restart any that crashes (with
+backoff, said in the log), stop them all on Ctrl-C.
 
 Processes: the Rasa engine (engine env, 127.0.0.1:5005), the action server (app env,
 127.0.0.1:5055), the HTTP API (127.0.0.1:8000) and the worker (data deletion).
+``trolyao cluster`` (:mod:`trolyao.runtime.cluster`) supervises its replicas the same way.
 """
 
 from __future__ import annotations
@@ -171,10 +173,45 @@ def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
 
 
 def run(settings: Settings, *, ready_timeout: float = 180.0) -> int:
-    """Bring up the whole assistant; return when a process dies or on Ctrl-C."""
+    """Bring up the whole assistant; return on Ctrl-C (a crashed child is restarted)."""
     ensure_model()
     endpoints_file = write_endpoints(settings, PROJECT_ROOT / "var" / "endpoints.yml")
     processes = build_processes(settings, endpoints_file)
+    return supervise(
+        processes,
+        ready_timeout=ready_timeout,
+        on_ready=lambda seconds: _print_banner(settings, seconds),
+    )
+
+
+BACKOFF_FIRST = 1.0
+BACKOFF_MAX = 30.0
+STABLE_AFTER = 60.0  # a child that ran this long starts again from the first delay
+
+
+@dataclass
+class Restarts:
+    """When a crashed child may start again: 1 s, 2 s, 4 s … up to 30 s, reset after a
+    minute of running."""
+
+    attempts: int = 0
+    due: float | None = None
+    started: float = 0.0
+
+    def delay(self) -> float:
+        return float(min(BACKOFF_FIRST * 2 ** max(self.attempts - 1, 0), BACKOFF_MAX))
+
+
+def supervise(
+    processes: list[Process],
+    *,
+    ready_timeout: float = 180.0,
+    on_ready: Callable[[float], None] | None = None,
+    pid_dir: Path | None = None,
+) -> int:
+    """Start ``processes`` in order, call ``on_ready`` once every readiness check passes,
+    restart any child that dies (with backoff, said in the log), stop all on Ctrl-C or
+    SIGTERM. ``pid_dir``: write each child's PID to ``<pid_dir>/<name>.pid``."""
     stopping = threading.Event()
 
     def on_signal(_signum: int, _frame: object) -> None:
@@ -182,32 +219,62 @@ def run(settings: Settings, *, ready_timeout: float = 180.0) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    restarts = {p.name: Restarts() for p in processes}
+
+    def start(process: Process) -> None:
+        process.start()
+        restarts[process.name].started = time.monotonic()
+        if pid_dir is not None and process.popen is not None:
+            pid_dir.mkdir(parents=True, exist_ok=True)
+            (pid_dir / f"{process.name}.pid").write_text(f"{process.popen.pid}\n")
+
+    def tend() -> None:
+        now = time.monotonic()
+        for process in processes:
+            state = restarts[process.name]
+            if process.alive():
+                if state.attempts and now - state.started > STABLE_AFTER:
+                    state.attempts = 0
+                continue
+            if state.due is None:
+                state.attempts += 1
+                code = process.popen.returncode if process.popen is not None else None
+                state.due = now + state.delay()
+                print(
+                    f"» {process.name} exited (code {code}); restarting in "
+                    f"{state.delay():.0f} s (attempt {state.attempts})",
+                    flush=True,
+                )
+            elif now >= state.due:
+                state.due = None
+                print(f"» restarting {process.name}", flush=True)
+                start(process)
+
     try:
         for process in processes:
-            process.start()
+            start(process)
         started = time.monotonic()
         pending = [p for p in processes if p.ready]
         while pending and not stopping.is_set():
             if time.monotonic() - started > ready_timeout:
                 print("» Timed out waiting for: " + ", ".join(p.name for p in pending))
                 return 1
-            if any(not p.alive() for p in processes):
-                break
+            tend()
             pending = [p for p in pending if not (p.ready and p.ready())]
-            time.sleep(0.5)
-        if not stopping.is_set() and all(p.alive() for p in processes):
-            _print_banner(settings, time.monotonic() - started)
+            stopping.wait(0.5)
+        if not stopping.is_set() and on_ready is not None:
+            on_ready(time.monotonic() - started)
         while not stopping.is_set():
-            dead = [p for p in processes if not p.alive()]
-            if dead:
-                print(f"» {dead[0].name} stopped unexpectedly; stopping everything.", flush=True)
-                return 1
-            stopping.wait(1.0)
+            tend()
+            stopping.wait(0.5)
         return 0
     finally:
         print("» Stopping…", flush=True)
         for process in reversed(processes):
             process.stop()
+        if pid_dir is not None:
+            for process in processes:
+                (pid_dir / f"{process.name}.pid").unlink(missing_ok=True)
         print("» Stopped.", flush=True)
 
 
