@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
 import httpx
@@ -9,9 +11,16 @@ import httpx
 from trolyao.errors import TroLyAoError
 from trolyao.settings import get_settings
 
+log = logging.getLogger(__name__)
+
 
 class EngineUnavailable(TroLyAoError):
     """The Rasa engine (or the action server behind it) did not answer in time."""
+
+
+class _ReplicaLost(EngineUnavailable):
+    """The replica went away before answering (connection broken, or the balancer said
+    so): worth one more try, through the balancer, on another replica."""
 
 
 class RasaClient:
@@ -34,20 +43,47 @@ class RasaClient:
             timeout=httpx.Timeout(timeout, connect=1.0), transport=transport
         )
 
-    async def send(self, sender: str, text: str, channel: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, text: str, channel: str, message_id: str | None = None
+    ) -> list[dict[str, Any]]:
         """Send ``text`` as ``sender``; return Rasa's messages.
 
+        With several engine replicas behind a balancer, a replica may die mid-turn: the
+        balancer then answers 502/503/504 or the connection breaks. The message is sent
+        once more, marked as a retry with the same id, and the replica that takes it
+        answers from the shared tracker if the turn was already applied (never twice).
+
         Raises:
-            EngineUnavailable: no answer within the timeout, or an error status.
+            EngineUnavailable: no answer within the timeout, or an error status, twice.
         """
+        message_id = message_id or uuid.uuid4().hex
+        try:
+            return await self._post(sender, text, channel, message_id, retry=False)
+        except _ReplicaLost as lost:
+            log.warning("engine replica lost (%s); sending the message again", lost.message)
+            try:
+                return await self._post(sender, text, channel, message_id, retry=True)
+            except _ReplicaLost as again:
+                raise EngineUnavailable(again.message) from again
+
+    async def _post(
+        self, sender: str, text: str, channel: str, message_id: str, *, retry: bool
+    ) -> list[dict[str, Any]]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        body = {"sender": sender, "message": text, "metadata": {"channel": channel}}
+        metadata: dict[str, Any] = {"channel": channel, "message_id": message_id}
+        if retry:
+            metadata["retry"] = True
+        body = {"sender": sender, "message": text, "metadata": metadata}
         try:
             response = await self._client.post(
                 f"{self.base_url}/webhooks/edge/webhook", json=body, headers=headers
             )
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _ReplicaLost(f"engine unreachable: {type(exc).__name__}") from exc
+        except httpx.HTTPError as exc:  # a timeout: the turn may still be running
             raise EngineUnavailable(f"engine unreachable: {type(exc).__name__}") from exc
+        if response.status_code in (502, 503, 504):
+            raise _ReplicaLost(f"engine answered HTTP {response.status_code}")
         if response.status_code != 200:
             raise EngineUnavailable(f"engine answered HTTP {response.status_code}")
         try:

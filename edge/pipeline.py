@@ -178,7 +178,9 @@ class Edge:
                     and await asyncio.to_thread(self.handoffs.capture, sender, cleaned, reply_to)
                 ):
                     outgoing = CONTACT_GIVEN
-                task = asyncio.ensure_future(self.client.send(sender, outgoing, channel))
+                task = asyncio.ensure_future(
+                    self.client.send(sender, outgoing, channel, message_id)
+                )
                 if key:
                     self._inflight[key] = task
                     task.add_done_callback(functools.partial(self._settle, key))

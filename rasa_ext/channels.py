@@ -5,6 +5,13 @@ skip the edge: its redaction, limits and usage logging. ``EdgeInput`` is the RES
 behind a bearer token (``EDGE_ENGINE_TOKEN``, at least 32 characters), compared in
 constant time; without the token it answers 401 and never reaches the bot. ``make run``
 generates the token when the settings have none (``var/secrets.env``).
+
+Exactly once across replicas: the edge gives each message an id (``metadata.message_id``),
+which becomes the id of its ``user`` event. When an engine replica dies mid-turn, the edge
+sends the message again (``metadata.retry``) through the balancer, usually to the other
+replica; that one first looks in the shared tracker store: if the turn was already applied
+(the dead replica saved it and died before answering), it answers with that turn's bot
+messages instead of applying it a second time.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -46,12 +54,73 @@ class EdgeInput(RestInput):
         return hmac.compare_digest(given, self._expected)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        async def with_edge_id(message: UserMessage) -> Any:
+            given = (message.metadata or {}).get("message_id")
+            if isinstance(given, str) and 0 < len(given) <= 100:
+                message.message_id = given
+            return await on_new_message(message)
+
+        webhook = super().blueprint(with_edge_id)
 
         @webhook.middleware("request")  # type: ignore[misc]
         async def authenticate(request: Request) -> HTTPResponse | None:
             if not self.authorized(request):
                 return response.json({"error": "unauthorized"}, status=401)
+            if request.method == "POST" and request.path.endswith("/webhook"):
+                answered = await already_answered(request)
+                if answered is not None:
+                    return response.json(answered)
             return None
 
         return webhook
+
+
+async def already_answered(request: Request) -> list[dict[str, Any]] | None:
+    """For a retried message (``metadata.retry``), the bot messages of its turn when the
+    tracker already holds it; ``None`` when it must be handled (the usual case)."""
+    try:
+        body = request.json or {}
+    except Exception:  # not JSON: Rasa's own handler answers it
+        return None
+    metadata = body.get("metadata") if isinstance(body, dict) else None
+    if not isinstance(metadata, dict) or metadata.get("retry") is not True:
+        return None
+    message_id, sender = metadata.get("message_id"), body.get("sender")
+    if not isinstance(message_id, str) or not isinstance(sender, str):
+        return None
+    tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+    if tracker is None:
+        return None
+    events = list(tracker.events)
+    start = next(
+        (
+            i
+            for i in range(len(events) - 1, -1, -1)
+            if isinstance(events[i], UserUttered) and events[i].message_id == message_id
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    out: list[dict[str, Any]] = []
+    for event in events[start + 1 :]:
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            out.extend(_as_sent(sender, event))
+    return out
+
+
+def _as_sent(sender: str, event: BotUttered) -> list[dict[str, Any]]:
+    """A bot event as Rasa's collecting channel sent it (text split on blank lines unless
+    it has buttons; custom payloads on their own)."""
+    data = event.data or {}
+    out: list[dict[str, Any]] = []
+    text = event.text or ""
+    if data.get("buttons"):
+        out.append({"recipient_id": sender, "text": text, "buttons": data["buttons"]})
+    elif text:
+        out += [{"recipient_id": sender, "text": part} for part in text.strip().split("\n\n")]
+    if data.get("custom"):
+        out.append({"recipient_id": sender, "custom": data["custom"]})
+    return out

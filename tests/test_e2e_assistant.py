@@ -529,3 +529,37 @@ def test_rasa_telemetry_is_off_in_every_engine_process(assistant: Assistant) -> 
     log = (assistant.tracker_db.parent / "rasa.log").read_text("utf-8", "replace")
     assert "Starting Rasa server" in log
     assert "telemetry" not in log.lower()
+
+
+def test_a_retried_turn_is_answered_from_the_tracker_never_applied_twice(
+    assistant: Assistant,
+) -> None:
+    """A replica that saved a turn and died before answering: the retry, on any replica,
+    gets that turn's answer from the shared tracker store instead of a second turn."""
+
+    def post(metadata: dict[str, object]) -> list[dict[str, object]]:
+        response = httpx.post(
+            f"{assistant.rasa_url}/webhooks/edge/webhook",
+            json={"sender": "e2e-retry", "message": "lệ phí làm hộ chiếu", "metadata": metadata},
+            headers=assistant.edge_headers,
+            timeout=30,
+        )
+        assert response.status_code == 200
+        return list(response.json())
+
+    first = post({"channel": "web", "message_id": "retry-1"})
+    again = post({"channel": "web", "message_id": "retry-1", "retry": True})
+    assert [m.get("text") for m in again] == [m.get("text") for m in first]
+    assert "200.000" in " ".join(str(m.get("text")) for m in again)
+    with sqlite3.connect(assistant.tracker_db) as conn:
+        turns = conn.execute(
+            "SELECT count(*) FROM events WHERE sender_id='e2e-retry' AND type_name='user'"
+        ).fetchone()[0]
+    assert turns == 1  # applied once
+    fresh = post({"channel": "web", "message_id": "retry-2", "retry": True})  # never applied
+    assert fresh and "200.000" in " ".join(str(m.get("text")) for m in fresh)
+    with sqlite3.connect(assistant.tracker_db) as conn:
+        turns = conn.execute(
+            "SELECT count(*) FROM events WHERE sender_id='e2e-retry' AND type_name='user'"
+        ).fetchone()[0]
+    assert turns == 2

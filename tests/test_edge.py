@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from api.main import create_app
 from bot.telegram import TelegramBridge
-from edge.engine_client import RasaClient
+from edge.engine_client import EngineUnavailable, RasaClient
 from edge.pipeline import Edge
 from trolyao.replies import edge_reply
 from trolyao.settings import Settings
@@ -126,7 +126,9 @@ def test_an_answer_comes_back_with_its_buttons(channel: Any) -> None:
     assert titles == ["Nộp ở đâu"]
     sent = channel.engine.received[-1]
     assert sent["message"] == "lệ phí làm hộ chiếu, sđt em [SĐT]"
-    assert sent["metadata"] == {"channel": channel.name}
+    assert sent["metadata"]["channel"] == channel.name
+    assert len(sent["metadata"]["message_id"]) >= 16  # every message has an id
+    assert "retry" not in sent["metadata"]
 
 
 def test_an_empty_message_gets_the_same_text(channel: Any) -> None:
@@ -165,3 +167,42 @@ def test_the_web_chat_says_each_refusal_in_http(web_client: TestClient) -> None:
         for _ in range(4)
     ]
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_lost_replica_is_retried_once_with_the_same_id() -> None:
+    """The balancer says the replica died (502), or the connection breaks: the message is
+    sent again, marked as a retry with the same id (the engine answers a retry from its
+    tracker when the turn was applied); a plain error or a second loss is not retried."""
+    calls: list[dict[str, Any]] = []
+    script = iter([httpx.Response(502), httpx.Response(200, json=ANSWER)])
+
+    def engine(request: httpx.Request) -> httpx.Response:
+        calls.append(json.loads(request.content))
+        return next(script)
+
+    async def scenario() -> None:
+        client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
+        try:
+            assert await client.send("web-x", "hộ chiếu", "web", "m-7") == ANSWER
+        finally:
+            await client.aclose()
+
+    asyncio.run(scenario())
+    assert [c["metadata"].get("retry") for c in calls] == [None, True]
+    assert {c["metadata"]["message_id"] for c in calls} == {"m-7"}
+
+    def broken(request: httpx.Request) -> httpx.Response:
+        calls.append(json.loads(request.content))
+        raise httpx.ConnectError("refused", request=request)
+
+    async def twice() -> None:
+        client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(broken))
+        try:
+            with pytest.raises(EngineUnavailable):
+                await client.send("web-y", "hộ chiếu", "web")
+        finally:
+            await client.aclose()
+
+    calls.clear()
+    asyncio.run(twice())
+    assert len(calls) == 2  # tried once more, then the citizen gets the polite reply
