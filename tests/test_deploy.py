@@ -60,7 +60,7 @@ def test_kubernetes_manifests_probe_readiness_and_request_resources() -> None:
             assert container["resources"]["requests"]["memory"], name
             assert "value" not in str(container.get("envFrom", ""))  # secrets by reference
     endpoints = yaml.safe_load((DEPLOY / "k8s" / "endpoints.yml").read_text())
-    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["type"] == "rasa_ext.locks.RedisTicketLockStore"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["event_broker"]["type"] == "pika"
     kinds = {d["kind"] for d in docs}
@@ -72,4 +72,4 @@ def test_the_cluster_balancer_checks_replicas_and_retries_only_unsent_requests()
     assert "bind 127.0.0.1:8080" in config
     assert config.count("check inter 1s") == 6  # two of each: api, engine, actions
     assert "retry-on conn-failure" in config and "option redispatch" in config
-    assert "option httpchk GET /healthz" in config
+    assert "option httpchk GET /livez" in config  # a replica without its database still answers

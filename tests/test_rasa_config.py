@@ -45,11 +45,12 @@ def test_production_urls_select_postgresql_redis_and_rabbitmq() -> None:
         "password": "s@cret",
     }
     assert config["lock_store"] == {
-        "type": "redis",
+        "type": "rasa_ext.locks.RedisTicketLockStore",
         "url": "127.0.0.1",
         "port": 6380,
         "db": 2,
         "key_prefix": "trolyao",
+        "ticket_lifetime": 2,
         "password": "pw",
     }
     assert config["event_broker"] == {

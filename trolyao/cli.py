@@ -429,8 +429,8 @@ def _cmd_run(_args: argparse.Namespace) -> int:
     return run(get_settings())
 
 
-def _cmd_cluster(_args: argparse.Namespace) -> int:
-    from trolyao.runtime.cluster import run_cluster
+def _cmd_cluster(args: argparse.Namespace) -> int:
+    from trolyao.runtime.cluster import Topology, run_cluster
     from trolyao.runtime.secrets import SECRETS_FILE, ensure_secrets
     from trolyao.settings import get_settings
 
@@ -438,7 +438,23 @@ def _cmd_cluster(_args: argparse.Namespace) -> int:
     if generated:
         print(f"» Generated {', '.join(generated)} in {SECRETS_FILE} (kept for the next run)")
     get_settings.cache_clear()
-    return run_cluster(get_settings())
+    changes = {
+        k: v
+        for k, v in (
+            ("postgres_admin", args.postgres),
+            ("app_database", args.app_database),
+            ("tracker_database", args.tracker_database),
+            ("redis", args.redis),
+            ("amqp", args.amqp),
+            ("queue", args.queue),
+            ("folder", Path(args.folder) if args.folder else None),
+        )
+        if v
+    }
+    topology = (
+        Topology.from_base(args.port_base, **changes) if args.port_base else Topology(**changes)  # type: ignore[arg-type]
+    )
+    return run_cluster(get_settings(), topology)
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -630,10 +646,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run", help="bring up the whole assistant (engine, actions, API, worker)"
     ).set_defaults(func=_cmd_run)
-    sub.add_parser(
+    cluster = sub.add_parser(
         "cluster",
         help="two engines, two action servers, two APIs and the worker behind HAProxy on :8080",
-    ).set_defaults(func=_cmd_cluster)
+    )
+    cluster.add_argument("--port-base", type=int, help="every port from here (default: 8080…)")
+    cluster.add_argument("--postgres", help="PostgreSQL admin URL (postgresql://…/postgres)")
+    cluster.add_argument("--app-database", help="the app's database (trolyao_cluster)")
+    cluster.add_argument("--tracker-database", help="the tracker store's database")
+    cluster.add_argument("--redis", help="redis://host:port (db 0 locks, db 1 edge state)")
+    cluster.add_argument("--amqp", help="amqp://user:password@host:port/%%2F")
+    cluster.add_argument("--queue", help="the broker's queue (trolyao_cluster_events)")
+    cluster.add_argument("--folder", help="PIDs and configuration (var/cluster)")
+    cluster.set_defaults(func=_cmd_cluster)
     train = sub.add_parser("train", help="train the model if its inputs changed")
     train.add_argument("--force", action="store_true")
     train.set_defaults(func=_cmd_train)

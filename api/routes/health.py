@@ -16,6 +16,13 @@ from trolyao.settings import get_settings
 router = APIRouter(tags=["health"])
 
 
+@router.get("/livez")
+async def livez() -> dict[str, str]:
+    """Answer when the process runs (a balancer's check: a replica whose database is
+    briefly away still answers citizens politely, better than the balancer's own error)."""
+    return {"status": "ok"}
+
+
 @router.get("/healthz")
 def healthz(session: SessionDep) -> dict[str, str]:
     """Answer when the process runs and its database answers."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -79,31 +80,57 @@ def test_tracker_store_and_broker_on_postgresql(pg_databases: tuple[str, str]) -
     assert counts == [stored_events, stored_events]  # stored once, published once
 
 
-def test_redis_lock_store_serialises_one_conversation() -> None:
-    store = LockStore.create(
+def ticket_store(prefix: str, lifetime: float = 5.0) -> LockStore:
+    return LockStore.create(
         EndpointConfig(
-            type="redis",
+            type="rasa_ext.locks.RedisTicketLockStore",
             url="127.0.0.1",
             port=6379,
             db=0,
-            key_prefix=f"trolyao-test-{uuid.uuid4().hex[:6]}",
+            key_prefix=prefix,
+            ticket_lifetime=lifetime,
         )
     )
+
+
+def test_one_conversation_is_serialised_across_two_replicas_in_ticket_order() -> None:
+    prefix = f"trolyao-test-{uuid.uuid4().hex[:6]}"
+    replicas = [ticket_store(prefix), ticket_store(prefix)]
 
     async def scenario() -> list[str]:
         order: list[str] = []
 
-        async def turn(name: str) -> None:
+        async def turn(name: str, store: LockStore, delay: float) -> None:
+            await asyncio.sleep(delay)  # the order in which the messages arrive
             async with store.lock("citizen-redis", wait_time_in_seconds=0.01):
                 order.append(f"{name}-start")
                 await asyncio.sleep(0.05)
                 order.append(f"{name}-end")
 
-        await asyncio.gather(turn("a"), turn("b"))
+        await asyncio.gather(*(turn(f"m{i}", replicas[i % 2], i * 0.01) for i in range(6)))
         return order
 
     order = asyncio.run(scenario())
-    assert order in (
-        ["a-start", "a-end", "b-start", "b-end"],
-        ["b-start", "b-end", "a-start", "a-end"],
-    )
+    assert order == [f"m{i}-{part}" for i in range(6) for part in ("start", "end")]
+
+
+def test_a_dead_replicas_ticket_frees_the_conversation_within_its_lifetime() -> None:
+    import redis
+
+    prefix = f"trolyao-test-{uuid.uuid4().hex[:6]}"
+    store = ticket_store(prefix, lifetime=1.0)
+    base = f"{prefix}:lock:citizen-dead"
+    red = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    # a replica took ticket 1 and was killed: its ticket is never renewed
+    red.set(f"{base}:next", 1)
+    red.zadd(f"{base}:queue", {"1": 1})
+    red.set(f"{base}:ticket:1", 1, px=1000)
+
+    async def scenario() -> float:
+        started = time.monotonic()
+        async with store.lock("citizen-dead", wait_time_in_seconds=0.01):
+            return time.monotonic() - started
+
+    waited = asyncio.run(scenario())
+    assert 0.5 < waited < 2.0  # not Rasa's 60 s
+    assert red.zcard(f"{base}:queue") == 0  # the dead ticket is gone, ours released

@@ -39,9 +39,6 @@ from trolyao.runtime.supervisor import APP_BIN, Process, action_server_argv, sup
 from trolyao.settings import PROJECT_ROOT, Settings
 
 CLUSTER_DIR = PROJECT_ROOT / "var" / "cluster"
-PUBLIC_PORT = 8080
-ACTIONS_PORT = 8081
-ENGINES_PORT = 8082
 
 
 @dataclass(frozen=True)
@@ -57,6 +54,23 @@ class Topology:
     engines: tuple[int, ...] = (5005, 5006)
     actions: tuple[int, ...] = (5055, 5056)
     apis: tuple[int, ...] = (8001, 8002)
+    public_port: int = 8080
+    actions_port: int = 8081
+    engines_port: int = 8082
+    folder: Path = CLUSTER_DIR
+
+    @classmethod
+    def from_base(cls, base: int, **changes: object) -> Topology:
+        """Every port from ``base`` (engines, actions, APIs, then the three fronts)."""
+        return cls(
+            engines=(base, base + 1),
+            actions=(base + 2, base + 3),
+            apis=(base + 4, base + 5),
+            public_port=base + 6,
+            actions_port=base + 7,
+            engines_port=base + 8,
+            **changes,  # type: ignore[arg-type]
+        )
 
     def database_url(self, name: str) -> str:
         base = self.postgres_admin.rsplit("/", 1)[0]
@@ -97,17 +111,18 @@ defaults
     retry-on conn-failure
 
 frontend public
-    bind 127.0.0.1:{PUBLIC_PORT}
+    bind 127.0.0.1:{topology.public_port}
     option forwardfor
     default_backend api
 
 backend api
     balance roundrobin
-    option httpchk GET /healthz
+    option httpchk GET /livez
+    errorfile 503 {topology.folder / "unavailable.http"}
 {servers("api", topology.apis)}
 
 frontend engines
-    bind 127.0.0.1:{ENGINES_PORT}
+    bind 127.0.0.1:{topology.engines_port}
     default_backend engine
 
 backend engine
@@ -116,7 +131,7 @@ backend engine
 {servers("engine", topology.engines)}
 
 frontend actions
-    bind 127.0.0.1:{ACTIONS_PORT}
+    bind 127.0.0.1:{topology.actions_port}
     default_backend actions
 
 backend actions
@@ -124,6 +139,25 @@ backend actions
     option httpchk GET /health
 {servers("actions", topology.actions)}
 """
+
+
+def unavailable_response() -> bytes:
+    """What the balancer answers when no API replica is up: the assistant's own polite
+    sentence, in the chat API's shape, never an HTML error page."""
+    import json
+
+    from trolyao.replies import edge_reply
+
+    body = json.dumps(
+        {"messages": [{"text": edge_reply("unavailable"), "buttons": []}], "code": "unavailable"},
+        ensure_ascii=False,
+    ).encode()
+    head = (
+        "HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-cache\r\nConnection: close\r\n"
+        f"Content-Type: application/json; charset=utf-8\r\nRetry-After: 5\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 def cluster_settings(base: Settings, topology: Topology) -> Settings:
@@ -136,8 +170,8 @@ def cluster_settings(base: Settings, topology: Topology) -> Settings:
             "redis_url": f"{topology.redis}/1",
             "event_broker_url": topology.amqp,
             "event_broker_queue": topology.queue,
-            "rasa_url": f"http://127.0.0.1:{ENGINES_PORT}",
-            "action_server_url": f"http://127.0.0.1:{ACTIONS_PORT}",
+            "rasa_url": f"http://127.0.0.1:{topology.engines_port}",
+            "action_server_url": f"http://127.0.0.1:{topology.actions_port}",
         }
     )
 
@@ -166,10 +200,12 @@ def _ok(url: str) -> bool:
 
 def build_cluster(settings: Settings, topology: Topology, haproxy: str) -> list[Process]:
     """The cluster's processes, in start order."""
-    CLUSTER_DIR.mkdir(parents=True, exist_ok=True)
-    endpoints = write_endpoints(settings, CLUSTER_DIR / "endpoints.yml")
-    config = CLUSTER_DIR / "haproxy.cfg"
+    folder = topology.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    endpoints = write_endpoints(settings, folder / "endpoints.yml")
+    config = folder / "haproxy.cfg"
     config.write_text(haproxy_config(topology))
+    (folder / "unavailable.http").write_bytes(unavailable_response())
     out: list[Process] = []
     for i, port in enumerate(topology.actions, start=1):
         out.append(
@@ -220,7 +256,7 @@ def build_cluster(settings: Settings, topology: Topology, haproxy: str) -> list[
             )
         )
     out.append(Process("worker", [str(APP_BIN / "trolyao"), "worker"], _env(settings)))
-    readyz = f"http://127.0.0.1:{PUBLIC_PORT}/readyz"
+    readyz = f"http://127.0.0.1:{topology.public_port}/readyz"
     out[-1].ready = lambda: _ok(readyz)
     return out
 
@@ -250,13 +286,13 @@ def run_cluster(base: Settings, topology: Topology | None = None) -> int:
 
     def ready(seconds: float) -> None:
         print(
-            f"\n» The cluster is ready ({seconds:.0f} s): http://127.0.0.1:{PUBLIC_PORT}/ "
+            f"\n» The cluster is ready ({seconds:.0f} s): http://127.0.0.1:{topology.public_port}/ "
             f"(readiness /readyz, docs /docs)\n"
-            f"  PIDs in {CLUSTER_DIR}/<name>.pid; Ctrl-C stops everything.\n",
+            f"  PIDs in {topology.folder}/<name>.pid; Ctrl-C stops everything.\n",
             flush=True,
         )
 
-    return supervise(processes, ready_timeout=300.0, on_ready=ready, pid_dir=CLUSTER_DIR)
+    return supervise(processes, ready_timeout=300.0, on_ready=ready, pid_dir=topology.folder)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,11 +48,14 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     if settings.lock_store_url:
         parts = urlsplit(settings.lock_store_url)
         lock: dict[str, Any] = {
-            "type": "redis",
+            "type": "rasa_ext.locks.RedisTicketLockStore",
             "url": parts.hostname or "127.0.0.1",
             "port": parts.port or 6379,
             "db": int(parts.path.lstrip("/") or 0),
             "key_prefix": "trolyao",
+            # a dead replica's ticket frees its conversation within 2 s (renewed every 0.7 s
+            # while alive): a retried message is still answered within the edge's deadline
+            "ticket_lifetime": 2,
         }
         if parts.password:
             lock["password"] = unquote(parts.password)
