@@ -90,7 +90,9 @@ lint: install-app  ## ruff, mypy and the import rules of docs/architecture.md (l
 	$(APP)/bin/mypy
 	$(APP)/bin/lint-imports
 
-bench: install  ## Benchmarks (search latency, chat load vs stock Rasa); see docs/benchmarks.md
+bench: install  ## Benchmarks (search latency, chat load vs stock Rasa, the citizen path under wrk); see docs/benchmarks.md
+	@command -v wrk >/dev/null 2>&1 || { echo "» installing Debian's wrk (load generator)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || sudo -n apt-get install -y -q wrk >/dev/null; }
 	$(APP)/bin/trolyao bench search --procedures 10000
 	$(APP)/bin/trolyao bench search-quality --procedures 2650
 	$(APP)/bin/trolyao bench chat --senders 20 --messages 25

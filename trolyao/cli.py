@@ -285,6 +285,14 @@ def _cmd_bench_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_citizen(args: argparse.Namespace) -> int:
+    from bench.citizen import run_citizen_benchmark
+
+    result = run_citizen_benchmark(args.url, args.connections, args.seconds)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
 def _cmd_bench_webhook(args: argparse.Namespace) -> int:
     from bench.webhook import run_webhook_benchmark
 
@@ -577,6 +585,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_chat.add_argument("--output", default="var/bench/chat.json")
     bench_chat.add_argument("--no-stock", action="store_true")
     bench_chat.set_defaults(func=_cmd_bench_chat)
+    bench_citizen = bench.add_parser(
+        "citizen", help="the citizen path (POST /api/chat/messages) under wrk's load"
+    )
+    bench_citizen.add_argument("--url", default="http://127.0.0.1:8000")
+    bench_citizen.add_argument("--connections", type=int, default=20)
+    bench_citizen.add_argument("--seconds", type=int, default=60)
+    bench_citizen.set_defaults(func=_cmd_bench_citizen)
     bench_webhook = bench.add_parser("webhook", help="Telegram webhook acknowledgement latency")
     bench_webhook.add_argument("--updates", type=int, default=500)
     bench_webhook.add_argument("--concurrency", type=int, default=20)
