@@ -20,16 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-QUESTIONS = [
-    "lệ phí làm hộ chiếu bao nhiêu",
-    "dang ky khai sinh can giay to gi",
-    "đk tạm trú mất mấy ngày",
-    "làm cccd ở đâu",
-    "chứng thực bản sao mất bao nhiêu tiền",
-    "đăng ký thường trú online được không",
-    "các bước đăng ký kết hôn",
-    "điều kiện đăng ký kết hôn là gì",
-]
+from bench.chat import QUESTIONS
 
 SCRIPT = """
 local questions = %(questions)s
