@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -44,7 +45,12 @@ class RasaClient:
         )
 
     async def send(
-        self, sender: str, text: str, channel: str, message_id: str | None = None
+        self,
+        sender: str,
+        text: str,
+        channel: str,
+        message_id: str | None = None,
+        on_retry: Callable[[], object] | None = None,
     ) -> list[dict[str, Any]]:
         """Send ``text`` as ``sender``; return Rasa's messages.
 
@@ -61,6 +67,8 @@ class RasaClient:
             return await self._post(sender, text, channel, message_id, retry=False)
         except _ReplicaLost as lost:
             log.warning("engine replica lost (%s); sending the message again", lost.message)
+            if on_retry is not None:
+                on_retry()
             try:
                 return await self._post(sender, text, channel, message_id, retry=True)
             except _ReplicaLost as again:

@@ -157,6 +157,7 @@ class Edge:
         if len(cleaned) > self.max_chars:
             return self._refuse("too_long", max_chars=self.max_chars)
         key = (sender, message_id) if message_id else None
+        failover = asyncio.Event()  # set when the engine replica was lost under this message
         task = self._inflight.get(key) if key else None
         remembered = await self.answers.get(*key) if key and task is None else None
         if remembered is not None:
@@ -179,15 +180,13 @@ class Edge:
                 ):
                     outgoing = CONTACT_GIVEN
                 task = asyncio.ensure_future(
-                    self.client.send(sender, outgoing, channel, message_id)
+                    self.client.send(sender, outgoing, channel, message_id, on_retry=failover.set)
                 )
                 if key:
                     self._inflight[key] = task
                     task.add_done_callback(functools.partial(self._settle, key))
             try:
-                # a turn with an id goes on after the deadline, for its retry to collect
-                waited = asyncio.shield(task) if key else task
-                messages = await asyncio.wait_for(waited, timeout=self.deadline)
+                messages = await self._wait(task, failover, keep=bool(key))
             except asyncio.TimeoutError:
                 log.warning("engine too slow for %s (over %.1f s)", channel, self.deadline)
                 return self._refuse("unavailable")
@@ -203,6 +202,25 @@ class Edge:
             log.warning("the engine returned no reply for %s (action server down?)", channel)
             return self._refuse("unavailable")
         return EdgeResult("answered", replies, clear_history=clear)
+
+    async def _wait(
+        self, task: asyncio.Future[list[dict[str, Any]]], failover: asyncio.Event, *, keep: bool
+    ) -> list[dict[str, Any]]:
+        """The engine's answer within the deadline; when the replica died under this message
+        and it was sent again, the citizen waits one more deadline for the other replica
+        rather than being told to try again. A turn with an id goes on after the deadline,
+        for its retry to collect; one without is cancelled."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), timeout=self.deadline)
+        except asyncio.TimeoutError:
+            if failover.is_set():
+                try:
+                    return await asyncio.wait_for(asyncio.shield(task), timeout=self.deadline)
+                except asyncio.TimeoutError:
+                    pass
+            if not keep:
+                task.cancel()
+            raise
 
     async def aclose(self) -> None:
         """Close the engine client (and the Redis connection)."""

@@ -206,3 +206,27 @@ def test_a_lost_replica_is_retried_once_with_the_same_id() -> None:
     calls.clear()
     asyncio.run(twice())
     assert len(calls) == 2  # tried once more, then the citizen gets the polite reply
+
+
+def test_a_message_whose_replica_died_waits_for_the_other_one() -> None:
+    """The first replica died (502), the other is slow: past the usual deadline the
+    citizen still gets the real answer rather than "try again"."""
+    script = iter(["lost", "slow"])
+
+    async def engine(request: httpx.Request) -> httpx.Response:
+        if next(script) == "lost":
+            return httpx.Response(502)
+        await asyncio.sleep(0.3)
+        return httpx.Response(200, json=ANSWER)
+
+    async def scenario() -> Any:
+        settings = Settings(engine_timeout_seconds=0.2)
+        client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
+        edge = Edge(settings, client)
+        try:
+            return await edge.handle(channel="web", sender="web-f", text="hộ chiếu")
+        finally:
+            await edge.aclose()
+
+    result = asyncio.run(scenario())
+    assert result.outcome == "answered"
