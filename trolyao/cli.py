@@ -293,6 +293,14 @@ def _cmd_bench_citizen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_soak(args: argparse.Namespace) -> int:
+    from bench.soak import run_soak
+
+    rows = run_soak(args.url, args.rate, args.minutes)
+    print(json.dumps(rows, indent=2))
+    return 0
+
+
 def _cmd_bench_webhook(args: argparse.Namespace) -> int:
     from bench.webhook import run_webhook_benchmark
 
@@ -592,6 +600,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench_citizen.add_argument("--connections", type=int, default=20)
     bench_citizen.add_argument("--seconds", type=int, default=60)
     bench_citizen.set_defaults(func=_cmd_bench_citizen)
+    bench_soak = bench.add_parser(
+        "soak", help="a steady rate on the citizen path: p95 and RSS per minute"
+    )
+    bench_soak.add_argument("--url", default="http://127.0.0.1:8000")
+    bench_soak.add_argument("--rate", type=float, default=30.0)
+    bench_soak.add_argument("--minutes", type=int, default=10)
+    bench_soak.set_defaults(func=_cmd_bench_soak)
     bench_webhook = bench.add_parser("webhook", help="Telegram webhook acknowledgement latency")
     bench_webhook.add_argument("--updates", type=int, default=500)
     bench_webhook.add_argument("--concurrency", type=int, default=20)
