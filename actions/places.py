@@ -21,7 +21,7 @@ from actions.common import entity, latest_text
 from trolyao.db import get_engine
 from trolyao.places.gazetteer import Place, Unit, gazetteer
 from trolyao.places.models import office
-from trolyao.replies import fragment
+from trolyao.replies import contact_bullets, fragment
 from vntext import fold
 
 MAX_BUTTONS = 8
@@ -123,15 +123,14 @@ def office_values(domain: DomainDict, code: str) -> dict[str, str] | None:
         return None
     values = {"place_title": unit.title, "place_name_lower": unit.said}
     if found.known:
-        contact = "\n".join(
-            fragment(domain, f"utter_fragment_contact_{name}", value=value)
-            for name, value in (
+        contact = contact_bullets(
+            domain,
+            (
                 ("address", found.address),
                 ("phone", found.phone),
                 ("hours", found.hours),
                 ("map", found.map_url),
-            )
-            if value
+            ),
         )
     else:
         contact = fragment(domain, "utter_fragment_office_unknown", **values)

@@ -10,11 +10,12 @@ actions and analytics alike.
 May import: ``trolyao.kb``, ``trolyao.settings``, ``vntext``. Never Rasa, never the web.
 """
 
-from trolyao.replies.contact import contact_values
+from trolyao.replies.contact import contact_bullets, contact_values
 from trolyao.replies.domain import edge_reply, fragment, load_domain, response_text
 from trolyao.replies.feedback import feedback_polarity
 
 __all__ = [
+    "contact_bullets",
     "contact_values",
     "edge_reply",
     "feedback_polarity",
