@@ -73,8 +73,9 @@ cluster: install train  ## Two of each part behind HAProxy on 127.0.0.1:8080, on
 	@scripts/cluster-prerequisites
 	$(APP)/bin/trolyao cluster
 
-test-prerequisites:  ## What the tests need besides the envs: PostgreSQL, Redis, RabbitMQ (started), Chromium (installed)
+test-prerequisites:  ## What the tests need besides the envs: PostgreSQL, Redis, RabbitMQ (started), Chromium and HAProxy (installed)
 	@scripts/test-prerequisites
+	@scripts/cluster-prerequisites
 
 $(AXE):  ## axe-core (npm registry) for the accessibility scans, served locally by the tests
 	npm install --no-audit --no-fund --prefix $(TOOLS)/axe axe-core@$(AXE_VERSION)

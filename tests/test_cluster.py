@@ -1,7 +1,8 @@
 """The cluster (`trolyao cluster`, as `make cluster` runs it) on the real services: two
 engines, two action servers, two APIs and the worker behind HAProxy, on PostgreSQL (through
-a proxy the test can cut), a Redis of the test's own (to restart it) and RabbitMQ. Faults
-are injected while citizens talk to it, and every message must still be answered."""
+a proxy the test can cut), and a Redis and a RabbitMQ node of the test's own (to restart
+them). Faults are injected while citizens talk to it, and every message must still be
+answered and counted once."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.services import RedisServer, TcpProxy
+from tests.support.services import RabbitMQServer, RedisServer, TcpProxy
 from trolyao.replies import edge_reply
 
 TROLYAO = str(Path(sys.executable).parent / "trolyao")
@@ -63,6 +64,7 @@ class Cluster:
     log: Path
     app_database: str
     redis: RedisServer
+    rabbitmq: RabbitMQServer
     postgres: TcpProxy
     edge_token: str
 
@@ -106,12 +108,40 @@ class Cluster:
         said = "\n".join(m["text"] for m in response.json().get("messages", []))
         return response.status_code, said, time.monotonic() - started
 
+    def counted_turns(self, sessions: list[str], expected: int, timeout: float = 90.0) -> int:
+        """The analytics turns of the web chat's ``sessions``, once ``expected`` are there
+        (or at the timeout), and again a few seconds later: a duplicate would show."""
+        app = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.app_database}")
+
+        def count() -> int:
+            with app.connect() as conn:
+                return int(
+                    conn.execute(
+                        text(
+                            "SELECT count(*) FROM analytics_turns WHERE sender_id IN "
+                            "(SELECT unnest(CAST(:s AS text[])))"
+                        ),
+                        {"s": [f"web-{s}" for s in sessions]},
+                    ).scalar_one()
+                )
+
+        try:
+            deadline = time.monotonic() + timeout
+            while count() < expected and time.monotonic() < deadline:
+                time.sleep(1)
+            time.sleep(5)  # redeliveries after a reconnect arrive within this
+            return count()
+        finally:
+            app.dispose()
+
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     folder = tmp_path_factory.mktemp("cluster")
     redis = RedisServer(folder)
     redis.start()
+    rabbitmq = RabbitMQServer(folder)
+    rabbitmq.start()
     postgres = TcpProxy(5432)
     suffix = uuid.uuid4().hex[:10]
     app_db, tracker_db = f"trolyao_cl_{suffix}", f"trolyao_clt_{suffix}"
@@ -137,6 +167,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 tracker_db,
                 "--redis",
                 redis.base_url,
+                "--amqp",
+                rabbitmq.url,
                 "--queue",
                 f"trolyao_cl_{suffix}",
                 "--folder",
@@ -153,6 +185,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         log,
         app_db,
         redis,
+        rabbitmq,
         postgres,
         tokens["EDGE_ENGINE_TOKEN"],
     )
@@ -171,6 +204,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             os.killpg(process.pid, signal.SIGKILL)
         postgres.close()
         redis.stop()
+        rabbitmq.stop()
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             for name in (app_db, tracker_db):
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -277,23 +311,29 @@ def test_the_worker_killed_mid_batch_counts_every_event_once(cluster: Cluster) -
         assert cluster.say(s, "lệ phí làm hộ chiếu")[0] == 200
     old = cluster.kill("worker")
     assert cluster.restarted("worker", old)
-    app = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{cluster.app_database}")
-    deadline = time.monotonic() + 60
-    count = -1
-    while time.monotonic() < deadline:
-        with app.connect() as conn:
-            count = conn.execute(
-                text(
-                    "SELECT count(*) FROM analytics_turns WHERE sender_id IN "
-                    "(SELECT unnest(CAST(:s AS text[])))"
-                ),
-                {"s": [f"web-{s}" for s in senders]},
-            ).scalar_one()
-        if count >= len(senders):
-            break
-        time.sleep(1)
-    app.dispose()
-    assert count == len(senders)  # each turn once: none lost, none twice
+    assert cluster.counted_turns(senders, len(senders)) == len(senders)  # none lost, none twice
+
+
+def test_rabbitmq_restarts_and_every_event_is_counted_once(cluster: Cluster) -> None:
+    """The broker stops while citizens talk: they are answered all the same; the engines
+    keep what they could not publish and publish it when the broker is back, the worker
+    reconnects, and every turn is counted exactly once."""
+    cluster.ready()
+    before, during, after = (
+        [f"cl-mq-{stage}-{i:04d}" for i in range(5)] for stage in ("a", "b", "c")
+    )
+    for s in before:
+        assert cluster.say(s, "lệ phí làm hộ chiếu")[0] == 200
+    cluster.rabbitmq.stop()
+    try:
+        answers = [cluster.say(s, "lệ phí làm hộ chiếu") for s in during]
+        assert all(status == 200 and "200.000" in said for status, said, _ in answers), answers
+    finally:
+        cluster.rabbitmq.start()
+    for s in after:
+        assert cluster.say(s, "lệ phí làm hộ chiếu")[0] == 200
+    everyone = before + during + after
+    assert cluster.counted_turns(everyone, len(everyone), timeout=120) == len(everyone)
 
 
 def test_redis_restarts_and_service_goes_on(cluster: Cluster) -> None:

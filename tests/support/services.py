@@ -1,9 +1,11 @@
-"""Services a test can break on purpose: a Redis server of its own (to restart it), and a
-TCP proxy in front of PostgreSQL (to make it unreachable for a while)."""
+"""Services a test can break on purpose: a Redis server and a RabbitMQ node of its own (to
+restart them), and a TCP proxy in front of PostgreSQL (to make it unreachable for a
+while)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import selectors
 import socket
 import subprocess
@@ -65,6 +67,79 @@ class RedisServer:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
+            self.process = None
+
+
+@dataclass
+class RabbitMQServer:
+    """A RabbitMQ node of the test's own (Debian's rabbitmq-server, run directly rather
+    than through the wrapper that switches to the ``rabbitmq`` user), on free ports, with
+    its data in ``folder``: a restart keeps durable queues and persistent messages, as the
+    machine's broker would."""
+
+    folder: Path
+    port: int = field(default_factory=free_port)
+    dist_port: int = field(default_factory=free_port)
+    name: str = field(default_factory=lambda: f"trolyao-test-{os.getpid()}-{free_port()}")
+    process: subprocess.Popen[bytes] | None = None
+
+    SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/%2F"
+
+    def _env(self) -> dict[str, str]:
+        base = self.folder / "rabbitmq"
+        for sub in ("mnesia", "log"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        (base / "plugins").write_text("[].\n")
+        (base / "rabbitmq.conf").write_text("loopback_users = none\n")
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(base),
+            "RABBITMQ_NODENAME": f"{self.name}@localhost",
+            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(base / "log"),
+            "RABBITMQ_FEATURE_FLAGS_FILE": str(base / "feature_flags"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "plugins"),
+            "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq"),
+            "RABBITMQ_PID_FILE": str(base / "pid"),
+        }
+
+    def start(self) -> None:
+        with open(self.folder / "rabbitmq.log", "ab") as out:
+            self.process = subprocess.Popen(
+                [self.SERVER], env=self._env(), stdout=out, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (self.folder / "rabbitmq.log").read_text()
+            if self._accepts_amqp():
+                return
+            time.sleep(0.3)
+        raise RuntimeError("RabbitMQ did not start")
+
+    def _accepts_amqp(self) -> bool:
+        """The node answers the AMQP greeting (the port opens before the broker boots)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                s.sendall(b"AMQP\x00\x00\x09\x01")
+                return s.recv(8)[:1] == b"\x01"  # a Connection.Start method frame
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
             self.process = None
 
 
