@@ -75,6 +75,17 @@ _SHORT_COUNTRIES = {
     for name in ("Hàn", "Nhật", "Mỹ", "Lào", "Đức", "Úc", "Pháp", "Nga", "Tây")
 }
 _BEFORE_COUNTRY = frozenset("nguoi ng chong vo ck vk sang qua di dan quoc".split())
+# Everyday compounds holding such a syllable with the same accents: "hợp pháp", "tư pháp"
+# (lý lịch tư pháp), "chủ nhật", "cập nhật", "phía tây", "đạo đức", "thẩm mỹ".
+_NOT_COUNTRY: frozenset[tuple[str, ...]] = frozenset(
+    tuple(phrase.split())
+    for phrase in """
+    hop phap; tu phap; phap luat; luat phap; phuong phap; bien phap; hien phap; phap ly;
+    phap nhan; thu phap; chu nhat; cap nhat; sinh nhat; nhat ky; phia tay; mien tay;
+    tay bac; tay nguyen; huong tay; dao duc; duc tin; tham my; my pham; my thuat; my nghe
+    """.split(";")
+    if phrase.strip()
+)
 
 
 def _accents_match(accents: str | None, wanted: str | None) -> bool:
@@ -99,6 +110,9 @@ def cue_terms(text: str) -> tuple[str, ...]:
                 continue
             wanted = _SHORT_COUNTRIES[word]
             before = folded[i - 1] if i else ""
+            after = folded[i + 1] if i + 1 < len(folded) else ""
+            if (before, word) in _NOT_COUNTRY or (word, after) in _NOT_COUNTRY:
+                continue
             if before in _BEFORE_COUNTRY or _accents_match(accents, wanted):
                 foreign = True
                 break

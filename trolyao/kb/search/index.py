@@ -23,8 +23,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from trolyao.kb.repository import IndexRow
-from trolyao.kb.search.cues import cue_terms
+from trolyao.kb.search.actions import action_of_name, wanted_actions
+from trolyao.kb.search.cues import FOREIGN_TERMS, cue_terms
 from trolyao.kb.search.text import NOT_TYPOS, Token, content_tokens, terms_of
+from vntext import fold
 
 NAME_WEIGHT = 1.0
 ALIAS_WEIGHT = 0.96
@@ -38,6 +40,10 @@ GENERIC_DOCS = 3
 GENERIC_RECALL = 0.75
 FAMILY_SHARE = 0.5
 DOC_PRECISION_SHARE = 0.25  # part of the score from the query's coverage by the whole record
+ACTION_FIT = 1.2  # the procedure does what the citizen asked for (search/actions.py)
+ACTION_MISFIT = 0.85  # it does something else with the same paper
+FOREIGN_FIT = 1.12  # a foreign country or nationality named: "… có yếu tố nước ngoài"
+DOMESTIC_FIT = 0.96  # none named: the domestic procedure is the likelier one
 _CODE_RE = re.compile(r"(?<![\d.])([1-9]\.\d{6})(?![\d.])")
 
 
@@ -144,6 +150,9 @@ class SearchIndex:
         self._doc_post = doc_pair_doc  # already sorted by term, since pairs were sorted
         self._doc_ptr = np.searchsorted(doc_pair_term, np.arange(n_terms + 1))
         self.vocabulary = sorted(t for t in term_ids if "_" not in t)
+        actions = np.asarray([action_of_name(row.name) for row in self.rows], dtype=object)
+        self._action_docs = {a: actions == a for a in set(actions.tolist())}
+        self._foreign = np.asarray(["nuoc ngoai" in fold(row.name) for row in self.rows], bool)
         self._joined = {t.replace("_", ""): t for t in term_ids if "_" in t}
 
     def _postings(self, term: str) -> np.ndarray:
@@ -173,11 +182,13 @@ class SearchIndex:
                 return [match[0]], True
         return [token], False
 
-    def query_terms(self, text: str) -> dict[str, float]:
+    def query_terms(self, text: str, cues: tuple[str, ...] | None = None) -> dict[str, float]:
         """Return the weighted terms of a query, typos corrected.
 
         Unknown words get a negative weight: they count against coverage only.
         """
+        if cues is None:
+            cues = cue_terms(text)
         words: list[str | None] = []
         penalties: dict[str, float] = {}
         for token in content_tokens(text, query=True):
@@ -195,7 +206,7 @@ class SearchIndex:
                 if indexed and None not in indexed and accents not in indexed:
                     penalties[folded] = min(penalties.get(folded, 1.0), ACCENT_MISMATCH_PENALTY)
         weights: dict[str, float] = {}
-        for term in cue_terms(text):
+        for term in cues:
             idf = self.idf.get(term)
             if idf is not None:
                 weights[term] = idf * CUE_WEIGHT
@@ -219,7 +230,8 @@ class SearchIndex:
             doc = self._by_code[code_match.group(1)]
             return SearchResult([self._hit(doc, 1.0)], True, False, [code_match.group(1)])
 
-        weights = self.query_terms(text)
+        cues = cue_terms(text)
+        weights = self.query_terms(text, cues)
         known = {t: w for t, w in weights.items() if w > 0}
         if not known or not len(self._entry_doc):
             return SearchResult([], False, False, sorted(weights))
@@ -241,6 +253,19 @@ class SearchIndex:
         np.maximum.at(doc_recall, self._entry_doc[entries], recall)
         # Evidence spread over several names and aliases of one record also counts.
         doc_scores *= (1 - DOC_PRECISION_SHARE) + DOC_PRECISION_SHARE * (doc_matched / query_total)
+        # What the citizen wants done (re-issue, exchange, suspend …) picks within a family.
+        asked = wanted_actions(text)
+        if asked:
+            fits = np.zeros(len(self.rows), dtype=bool)
+            for action in asked:
+                if action in self._action_docs:
+                    fits |= self._action_docs[action]
+            doc_scores *= np.where(fits, ACTION_FIT, ACTION_MISFIT)
+        if FOREIGN_TERMS[-1] in cues:
+            doc_scores *= np.where(self._foreign, FOREIGN_FIT, 1.0)
+        else:
+            doc_scores *= np.where(self._foreign, DOMESTIC_FIT, 1.0)
+        np.minimum(doc_scores, 1.0, out=doc_scores)
 
         candidates = np.flatnonzero(doc_scores)
         take = min(limit, len(candidates))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from vntext import surface_tokens
+from vntext import accent_signature, surface_tokens
 
 # Folded phrases that ask *about* a procedure without naming it; longest first.
 _STOP_PHRASES_TEXT = """
@@ -33,22 +33,52 @@ STOP_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 )
 
 # Folded single tokens that never tell procedures apart. Folding merges words, so
-# "can" (căn cước / cần), "ban" (bản sao / bạn), "dang" (đăng ký / đang), "do" (sổ đỏ),
-# "tu" (tư pháp), "di" (di chúc), "ngoai" (nước ngoài) and "nha" (nhà ở) are not here;
-# CONTEXTUAL below drops the first three where they are the filler word.
+# "can" (căn cước / cần), "ban" (bản sao / bán / bạn), "dang" (đăng ký / đang), "cua" (cửa /
+# của), "thi" (đi thi / thì), "do" (sổ đỏ), "tu" (tư pháp), "di" (di chúc), "ngoai" (nước
+# ngoài) and "nha" (nhà ở) are not here; AMBIGUOUS below keeps the first five only where
+# they are the content word.
 STOPWORDS: frozenset[str] = frozenset(
     """
-    a ah ak oi nhe nhi vay day thi la va hay hoac cua cho toi minh em anh chi ad admin bot
+    a ah ak oi nhe nhi vay day la va hay hoac cho toi minh em anh chi ad admin bot
     co khong duoc phai muon se da roi hoi xin vui long giup voi nao gi o nhieu lau may ngay
     tien lam den ve ra vao nay kia nhung cac mot it rat qua nua cung biet nguoi
     """.split()
 )
-# token -> the next tokens that make it a content word; with any other next token
-# (or none) it is a filler: "cần" in "cần mang gì", "bạn" in "bạn ơi", "đang" in "đang chờ".
-CONTEXTUAL: dict[str, frozenset[str]] = {
-    "can": frozenset({"cuoc"}),
-    "ban": frozenset({"sao", "chinh"}),
-    "dang": frozenset({"ky"}),
+
+
+class Ambiguous:
+    """A folded word that is a content word in some spellings and a filler in others.
+
+    It is content when typed with the accents of a content word (``bán``, ``cửa``), or,
+    typed without diacritics, when a neighbour shows it ("nghỉ ban", "ban sao", "dong cua").
+    ``plain`` means the content word has no diacritics ("thi"): in a message typed with
+    accents elsewhere, a bare "thi" is then that word and not "thì".
+    """
+
+    def __init__(
+        self, content: str, after: str = "", before: str = "", *, plain: bool = False
+    ) -> None:
+        self.content = frozenset(accent_signature(w) for w in content.split())
+        self.after = frozenset(after.split())
+        self.before = frozenset(before.split())
+        self.plain = plain
+
+    def is_content(
+        self, accents: str | None, previous: str | None, following: str | None, accented: bool
+    ) -> bool:
+        if accents is not None:
+            return accents in self.content
+        if self.plain and accented:
+            return True
+        return (previous in self.after) or (following in self.before)
+
+
+AMBIGUOUS: dict[str, Ambiguous] = {
+    "can": Ambiguous("căn", before="cuoc"),
+    "ban": Ambiguous("bán bản", after="nghi mua buon", before="sao chinh hang le"),
+    "dang": Ambiguous("đăng", before="ky"),
+    "cua": Ambiguous("cửa", after="dong mo", before="hang"),
+    "thi": Ambiguous("", after="di du", before="bang lai sat", plain=True),
 }
 # Common chat words that are not typos of knowledge-base words.
 NOT_TYPOS: frozenset[str] = STOPWORDS | frozenset(
@@ -90,18 +120,26 @@ def content_tokens(text: str, *, query: bool) -> list[Token | None]:
     Redaction placeholders ([SĐT], [CCCD] ...) are not words of the question.
     """
     tokens = surface_tokens(_PLACEHOLDER_RE.sub(" ", text) if query else text)
+    accented = any(accents is not None for _, accents in tokens)
     marked = _drop_stop_phrases(tokens) if query else list(tokens)
     out: list[Token | None] = []
     for i, token in enumerate(marked):
         if token is None or token[0] in STOPWORDS:
             out.append(None)
             continue
-        allowed_next = CONTEXTUAL.get(token[0])
-        following = marked[i + 1] if i + 1 < len(marked) else None
-        is_filler = allowed_next is not None and (
-            following is None or following[0] not in allowed_next
-        )
-        out.append(None if is_filler else token)
+        ambiguous = AMBIGUOUS.get(token[0])
+        if ambiguous is not None:
+            previous = marked[i - 1] if i else None
+            following = marked[i + 1] if i + 1 < len(marked) else None
+            if not ambiguous.is_content(
+                token[1],
+                previous[0] if previous else None,
+                following[0] if following else None,
+                accented,
+            ):
+                out.append(None)
+                continue
+        out.append(token)
     return out
 
 
