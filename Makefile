@@ -97,6 +97,7 @@ bench: install  ## Benchmarks (search latency, chat load vs stock Rasa, the citi
 	$(APP)/bin/trolyao bench search --procedures 10000
 	$(APP)/bin/trolyao bench search-quality --procedures 2650
 	$(APP)/bin/trolyao bench chat --senders 20 --messages 25
+	$(APP)/bin/trolyao bench citizen-compare --connections 20 --seconds 30
 	$(APP)/bin/trolyao bench webhook --updates 500 --concurrency 20
 	$(APP)/bin/trolyao bench zalo --events 300 --concurrency 1 10 20
 	$(APP)/bin/trolyao bench ingest --conversations 4000

@@ -293,6 +293,16 @@ def _cmd_bench_citizen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench_citizen_compare(args: argparse.Namespace) -> int:
+    from bench.citizen_compare import run_citizen_comparison
+
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    run_citizen_comparison(args.connections, args.seconds, output)
+    print(output.read_text("utf-8"))
+    return 0
+
+
 def _cmd_bench_soak(args: argparse.Namespace) -> int:
     from bench.soak import run_soak
 
@@ -600,6 +610,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench_citizen.add_argument("--connections", type=int, default=20)
     bench_citizen.add_argument("--seconds", type=int, default=60)
     bench_citizen.set_defaults(func=_cmd_bench_citizen)
+    bench_compare = bench.add_parser(
+        "citizen-compare",
+        help="the citizen path in one run: make run's stack with our engine, then stock Rasa",
+    )
+    bench_compare.add_argument("--connections", type=int, default=20)
+    bench_compare.add_argument("--seconds", type=int, default=30)
+    bench_compare.add_argument("--output", default="var/bench/citizen-compare.json")
+    bench_compare.set_defaults(func=_cmd_bench_citizen_compare)
     bench_soak = bench.add_parser(
         "soak", help="a steady rate on the citizen path: p95 and RSS per minute"
     )
