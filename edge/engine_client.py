@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Callable
@@ -19,9 +20,12 @@ class EngineUnavailable(TroLyAoError):
     """The Rasa engine (or the action server behind it) did not answer in time."""
 
 
+RETRY_PAUSES = (0.0, 0.5)  # before the first and the second retry, in seconds
+
+
 class _ReplicaLost(EngineUnavailable):
     """The replica went away before answering (connection broken, or the balancer said
-    so): worth one more try, through the balancer, on another replica."""
+    so): worth trying again, through the balancer, on another replica."""
 
 
 class RasaClient:
@@ -56,11 +60,12 @@ class RasaClient:
 
         With several engine replicas behind a balancer, a replica may die mid-turn: the
         balancer then answers 502/503/504 or the connection breaks. The message is sent
-        once more, marked as a retry with the same id, and the replica that takes it
+        again (at most twice more), marked as a retry with the same id, and the replica that takes it
         answers from the shared tracker if the turn was already applied (never twice).
 
         Raises:
-            EngineUnavailable: no answer within the timeout, or an error status, twice.
+            EngineUnavailable: no answer within the timeout, an error status, or the
+                replica lost three times.
         """
         message_id = message_id or uuid.uuid4().hex
         try:
@@ -69,10 +74,19 @@ class RasaClient:
             log.warning("engine replica lost (%s); sending the message again", lost.message)
             if on_retry is not None:
                 on_retry()
+            last = lost
+        # Right after a replica dies, the balancer may still pick it (until its health
+        # check says so) or hand back a connection that dies with it: a second retry,
+        # a moment later, finds the other replica. Safe, since retries never apply a turn
+        # twice.
+        for pause in RETRY_PAUSES:
+            await asyncio.sleep(pause)
             try:
                 return await self._post(sender, text, channel, message_id, retry=True)
             except _ReplicaLost as again:
-                raise EngineUnavailable(again.message) from again
+                log.warning("engine replica lost again (%s)", again.message)
+                last = again
+        raise EngineUnavailable(last.message) from last
 
     async def _post(
         self, sender: str, text: str, channel: str, message_id: str, *, retry: bool

@@ -169,16 +169,21 @@ def test_the_web_chat_says_each_refusal_in_http(web_client: TestClient) -> None:
     assert codes == [200, 200, 200, 429]
 
 
-def test_a_lost_replica_is_retried_once_with_the_same_id() -> None:
+def test_a_lost_replica_is_retried_with_the_same_id() -> None:
     """The balancer says the replica died (502), or the connection breaks: the message is
     sent again, marked as a retry with the same id (the engine answers a retry from its
-    tracker when the turn was applied); a plain error or a second loss is not retried."""
+    tracker when the turn was applied). Right after the death the balancer may still pick
+    the dead replica, so a second loss is retried once more; a third is not."""
     calls: list[dict[str, Any]] = []
-    script = iter([httpx.Response(502), httpx.Response(200, json=ANSWER)])
+    script = iter([httpx.Response(502), "dropped", httpx.Response(200, json=ANSWER)])
 
     def engine(request: httpx.Request) -> httpx.Response:
         calls.append(json.loads(request.content))
-        return next(script)
+        step = next(script)
+        if step == "dropped":  # the balancer's connection died with the replica
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        assert isinstance(step, httpx.Response)
+        return step
 
     async def scenario() -> None:
         client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
@@ -188,7 +193,7 @@ def test_a_lost_replica_is_retried_once_with_the_same_id() -> None:
             await client.aclose()
 
     asyncio.run(scenario())
-    assert [c["metadata"].get("retry") for c in calls] == [None, True]
+    assert [c["metadata"].get("retry") for c in calls] == [None, True, True]
     assert {c["metadata"]["message_id"] for c in calls} == {"m-7"}
 
     def broken(request: httpx.Request) -> httpx.Response:
@@ -205,7 +210,7 @@ def test_a_lost_replica_is_retried_once_with_the_same_id() -> None:
 
     calls.clear()
     asyncio.run(twice())
-    assert len(calls) == 2  # tried once more, then the citizen gets the polite reply
+    assert len(calls) == 3  # tried twice more, then the citizen gets the polite reply
 
 
 def test_a_message_whose_replica_died_waits_for_the_other_one() -> None:
