@@ -72,7 +72,15 @@ _PAIRS: dict[tuple[str, str], frozenset[str]] = {
     ),
     # damaged: re-issued or exchanged, depending on the paper
     **dict.fromkeys(
-        [("bi", "hong"), ("bi", "rach"), ("rach", "nat"), ("bi", "mo"), ("mo", "het")],
+        [
+            ("bi", "hong"),
+            ("bi", "rach"),
+            ("rach", "nat"),
+            ("bi", "mo"),
+            ("mo", "het"),
+            ("cai", "khac"),
+            ("ban", "moi"),
+        ],
         frozenset({REISSUE, EXCHANGE}),
     ),
     **dict.fromkeys(

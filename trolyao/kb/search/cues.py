@@ -6,7 +6,8 @@ between procedures whose names otherwise look alike:
 - **re-issue** ("cấp lại", "đăng ký lại") rather than a first issue: the paper was lost,
   dropped, burnt, torn, stolen, or is to be made again ("đánh rơi", "thất lạc", "bị cháy",
   "rách nát", "làm lại", "mất căn cước"). "Mất" alone also means "died" ("bố tôi mất"), so
-  it counts only when a paper follows it or "bị" / "làm" / "đánh" comes before it;
+  it counts only when a paper follows it or "bị" / "làm" / "đánh" comes before it (the
+  phrases are those of :mod:`trolyao.kb.search.actions`, read once for both);
 - **a foreign element** ("có yếu tố nước ngoài"): a foreign country or nationality is
   named ("người Hàn", "chồng Đài Loan", "Việt kiều"). Short country names that are also
   Vietnamese words ("Hàn" / "hạn", "Lào" / "lao động", "Nhật" / "nhất") count only after a
@@ -20,38 +21,12 @@ from __future__ import annotations
 
 import itertools
 
+from trolyao.kb.search.actions import REISSUE, wanted_actions
 from vntext import accent_signature, fold, surface_tokens
 
 REISSUE_TERMS = ("lai", "cap_lai")
 FOREIGN_TERMS = ("nuoc", "ngoai", "nuoc_ngoai")
 
-_REISSUE_PHRASES = {
-    ("danh", "roi"),
-    ("lam", "roi"),
-    ("bi", "roi"),
-    ("roi", "mat"),
-    ("that", "lac"),
-    ("bi", "mat"),
-    ("lam", "mat"),
-    ("danh", "mat"),
-    ("bi", "trom"),
-    ("bi", "chay"),
-    ("chay", "mat"),
-    ("chay", "het"),
-    ("bi", "rach"),
-    ("rach", "nat"),
-    ("bi", "hong"),
-    ("lam", "lai"),
-    ("xin", "lai"),
-    ("cap", "lai"),
-    ("cai", "khac"),
-    ("ban", "moi"),
-}
-# What follows "mất" when a paper was lost (not a person who died).
-_PAPERS = frozenset(
-    """giay can the bang so ho chieu passport vi the cccd cmnd gplx cmt the_can
-    bien hop""".split()
-)
 _COUNTRIES = {
     ("han", "quoc"),
     ("trung", "quoc"),
@@ -98,10 +73,7 @@ def cue_terms(text: str) -> tuple[str, ...]:
     folded = [t[0] for t in tokens]
     found: list[str] = []
     pairs = set(itertools.pairwise(folded))
-    if pairs & _REISSUE_PHRASES or any(
-        word == "mat" and i + 1 < len(folded) and folded[i + 1] in _PAPERS
-        for i, word in enumerate(folded)
-    ):
+    if REISSUE in wanted_actions(text):  # lost, dropped, burnt, torn … (search/actions.py)
         found.extend(REISSUE_TERMS)
     foreign = bool(pairs & _COUNTRIES) or bool(_COUNTRY_WORDS.intersection(folded))
     if not foreign:
