@@ -169,6 +169,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def fresh_workdir(path: Path) -> Path:
+    """An empty folder for one benchmark run (the previous run's is removed)."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def seeded_database(folder: Path) -> str:
+    """A new SQLite app database in ``folder``, migrated and seeded; its URL."""
+    from trolyao import migrate
+    from trolyao.db import make_engine, session_scope
+    from trolyao.kb.seed import seed_all
+
+    database_url = f"sqlite:///{folder / 'app.db'}"
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        seed_all(session)
+    engine.dispose()
+    return database_url
+
+
 def wait_for(url: str, key: str | None, timeout: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -278,17 +301,11 @@ def run_chat_benchmark(
     senders: int, messages_each: int, output: Path, include_stock: bool = True
 ) -> dict[str, Any]:
     """Our assistant and stock Rasa on the same data, with DB-backed custom actions."""
-    from trolyao import migrate
-    from trolyao.db import make_engine, session_scope
-    from trolyao.kb.seed import seed_all
     from trolyao.runtime.engine import ensure_model
     from trolyao.runtime.rasa_config import endpoints as our_endpoints
     from trolyao.settings import Settings
 
-    workdir = output.parent / "chat"
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
+    workdir = fresh_workdir(output.parent / "chat")
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "senders": senders,
@@ -298,12 +315,7 @@ def run_chat_benchmark(
     started = time.monotonic()
     model = ensure_model(force=True)
     results["train_ours_s"] = round(time.monotonic() - started, 1)
-    database_url = f"sqlite:///{workdir / 'app.db'}"
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_all(session)
-    engine.dispose()
+    database_url = seeded_database(workdir)
     actions_port = free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
     actions_log = (workdir / "actions.log").open("wb")

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import secrets
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 import httpx
 import yaml
 
-from bench.chat import free_port, train
+from bench.chat import free_port, fresh_workdir, seeded_database, train
 from bench.citizen import run_citizen_benchmark
 from trolyao.runtime.engine import (
     ENGINE_BIN,
@@ -127,18 +126,9 @@ def _engine(variant: str, folder: Path, settings: Settings, token: str) -> list[
 
 def measure(variant: str, workdir: Path, connections: int, seconds: int) -> dict[str, Any]:
     """Bring up ``variant``'s stack, drive it with ``wrk``, stop it."""
-    from trolyao import migrate
-    from trolyao.db import make_engine, session_scope
-    from trolyao.kb.seed import seed_all
-
     folder = workdir / variant
     folder.mkdir(parents=True)
-    database_url = f"sqlite:///{folder / 'app.db'}"
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_all(session)
-    engine.dispose()
+    database_url = seeded_database(folder)
     broker = f"sqlite:///{folder / ('e.db' if variant == 'stock' else 'events.db')}"
     settings = Settings(
         database_url=database_url,
@@ -210,10 +200,7 @@ def stock_model(folder: Path) -> float | None:
 
 def run_citizen_comparison(connections: int, seconds: int, output: Path) -> dict[str, Any]:
     """Both variants, one after the other, in one run; the figures also go to ``output``."""
-    workdir = output.parent / "citizen-compare"
-    if workdir.exists():
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True)
+    workdir = fresh_workdir(output.parent / "citizen-compare")
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "connections": connections,
