@@ -199,8 +199,8 @@ def test_situational_questions_written_outside_the_team_stay_found(
     # Evaluation data only (never copied into situations or aliases): a floor, not a target.
     report = evaluate(read_cases(CITIZEN_SET), lambda q: [h.name for h in search.search(q, 5).hits])
     assert report.overall.count >= 170
-    assert report.overall.top1 >= 0.80, report.misses
-    assert report.overall.top3 >= 0.94, report.misses
+    assert report.overall.top1 >= 0.88, report.misses
+    assert report.overall.top3 >= 0.97, report.misses
 
 
 @pytest.mark.parametrize(

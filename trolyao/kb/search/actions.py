@@ -139,6 +139,7 @@ _PAIRS: dict[tuple[str, str], frozenset[str]] = {
     ),
     **dict.fromkeys([("ban", "sao"), ("trich", "luc")], frozenset({COPY})),
 }
+_NEGATIONS = frozenset("khong chua chang cha dung".split())
 # What follows "mất" when a paper was lost (not a person who died).
 _PAPERS = frozenset("giay can the bang so ho chieu passport vi cccd cmnd gplx cmt bien hop".split())
 
@@ -156,7 +157,10 @@ def wanted_actions(text: str) -> frozenset[str]:
     """The actions a citizen's message asks for; empty when it says none."""
     folded = [t[0] for t in surface_tokens(text)]
     wanted: set[str] = set()
-    for pair in itertools.pairwise(folded):
+    for i, pair in enumerate(itertools.pairwise(folded)):
+        # "không mở lại nữa", "chưa đổi tên": a negated phrase asks for nothing
+        if i and folded[i - 1] in _NEGATIONS:
+            continue
         wanted |= _PAIRS.get(pair, frozenset())
     for i, word in enumerate(folded):
         if word == "mat" and i + 1 < len(folded) and folded[i + 1] in _PAPERS:

@@ -24,8 +24,9 @@ from rapidfuzz.distance import OSA
 
 from trolyao.kb.repository import IndexRow
 from trolyao.kb.search.actions import action_of_name, wanted_actions
+from trolyao.kb.search.concepts import concept_words
 from trolyao.kb.search.cues import FOREIGN_TERMS, cue_terms
-from trolyao.kb.search.text import NOT_TYPOS, Token, content_tokens, terms_of
+from trolyao.kb.search.text import NOT_TYPOS, STOPWORDS, Token, content_tokens, terms_of
 from vntext import fold
 
 NAME_WEIGHT = 1.0
@@ -35,11 +36,12 @@ CORRECTED_PENALTY = 0.7
 ACCENT_MISMATCH_PENALTY = 0.25  # "vàng" typed, only "vắng" indexed: most likely another word
 UNKNOWN_TOKEN_WEIGHT = 0.6
 CUE_WEIGHT = 1.2  # a term implied by a cue (search/cues.py), not typed
+CONCEPT_WEIGHT = 0.8  # a word of an official name an everyday phrase stands for (concepts.py)
 BETA2 = 1.5  # > 1 favours recall of the entry (the entry said in full) over the query's
 GENERIC_DOCS = 3
 GENERIC_RECALL = 0.75
 FAMILY_SHARE = 0.5
-DOC_PRECISION_SHARE = 0.25  # part of the score from the query's coverage by the whole record
+DOC_PRECISION_SHARE = 0.5  # part of the score from the query's coverage by the whole record
 ACTION_FIT = 1.2  # the procedure does what the citizen asked for (search/actions.py)
 ACTION_MISFIT = 0.85  # it does something else with the same paper
 FOREIGN_FIT = 1.12  # a foreign country or nationality named: "… có yếu tố nước ngoài"
@@ -210,6 +212,11 @@ class SearchIndex:
             idf = self.idf.get(term)
             if idf is not None:
                 weights[term] = idf * CUE_WEIGHT
+        for official in concept_words(text):
+            for term in terms_of([w if w not in STOPWORDS else None for w in official]):
+                idf = self.idf.get(term)
+                if idf is not None:
+                    weights[term] = max(idf * CONCEPT_WEIGHT, weights.get(term, 0.0))
         for term in terms_of(words):
             idf = self.idf.get(term)
             if idf is None:
@@ -221,7 +228,7 @@ class SearchIndex:
         return weights
 
     def search(
-        self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06, threshold: float = 0.35
+        self, text: str, limit: int = 5, *, ambiguity_margin: float = 0.06, threshold: float = 0.31
     ) -> SearchResult:
         """Rank procedures for ``text``; see the module docstring for the score."""
         limit = max(1, min(limit, 50))
