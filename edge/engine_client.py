@@ -60,8 +60,8 @@ class RasaClient:
 
         With several engine replicas behind a balancer, a replica may die mid-turn: the
         balancer then answers 502/503/504 or the connection breaks. The message is sent
-        again (at most twice more), marked as a retry with the same id, and the replica that takes it
-        answers from the shared tracker if the turn was already applied (never twice).
+        again (at most twice more), marked as a retry with the same id, and the replica that
+        takes it answers from the shared tracker if the turn was already applied (never twice).
 
         Raises:
             EngineUnavailable: no answer within the timeout, an error status, or the

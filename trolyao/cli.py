@@ -637,7 +637,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_quality.add_argument(
         "--files",
         nargs="+",
-        default=["tests/data/search_dev.jsonl", "tests/data/search_citizen_dev.jsonl"],
+        default=[
+            "tests/data/search_dev.jsonl",
+            "tests/data/search_team_heldout.jsonl",
+            "tests/data/search_citizen_dev.jsonl",
+        ],
     )
     bench_quality.add_argument("--output", default="var/bench/search_quality.json")
     bench_quality.set_defaults(func=_cmd_bench_search_quality)

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite under var/ by default, PostgreSQL in production.",
     )
     database_echo: bool = False
-    search_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    search_threshold: float = Field(default=0.31, ge=0.0, le=1.0)
     search_ambiguity_margin: float = Field(default=0.06, ge=0.0, le=1.0)
     portal_url: str = "https://dichvucong.gov.vn"
     provincial_portal_url: str = "https://dichvucong.langson.gov.vn"
