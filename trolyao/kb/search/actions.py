@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from vntext import fold, surface_tokens
+from vntext import accent_signature, fold, surface_tokens
 
 FIRST = "first"  # a first issue or registration: also every name without another action
 REISSUE = "reissue"  # cấp lại; a lost paper reported
@@ -139,6 +139,7 @@ _PAIRS: dict[tuple[str, str], frozenset[str]] = {
     ),
     **dict.fromkeys([("ban", "sao"), ("trich", "luc")], frozenset({COPY})),
 }
+_DOI = accent_signature("đổi")
 _NEGATIONS = frozenset("khong chua chang cha dung".split())
 # What follows "mất" when a paper was lost (not a person who died).
 _PAPERS = frozenset("giay can the bang so ho chieu passport vi cccd cmnd gplx cmt bien hop".split())
@@ -155,7 +156,8 @@ def action_of_name(name: str) -> str:
 
 def wanted_actions(text: str) -> frozenset[str]:
     """The actions a citizen's message asks for; empty when it says none."""
-    folded = [t[0] for t in surface_tokens(text)]
+    tokens = surface_tokens(text)
+    folded = [t[0] for t in tokens]
     wanted: set[str] = set()
     for i, pair in enumerate(itertools.pairwise(folded)):
         # "không mở lại nữa", "chưa đổi tên": a negated phrase asks for nothing
@@ -166,6 +168,9 @@ def wanted_actions(text: str) -> frozenset[str]:
         if word == "mat" and i + 1 < len(folded) and folded[i + 1] in _PAPERS:
             wanted |= _LOST
         # "đổi" alone is an exchange; "thay đổi", "đổi tên/địa chỉ" a change (above)
+        # typed with other accents, "doi" is another word ("qua đời", "đợi", "đôi")
+        if word == "doi" and tokens[i][1] not in (None, _DOI):
+            continue
         if word == "doi" and (i == 0 or folded[i - 1] != "thay"):
             nxt = folded[i + 1] if i + 1 < len(folded) else ""
             if nxt not in ("ten", "dia", "chu"):

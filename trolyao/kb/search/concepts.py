@@ -135,15 +135,16 @@ def _relative_died(folded: list[str], i: int) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def concept_words(text: str) -> tuple[tuple[str, ...], ...]:
-    """The official words the message's everyday phrases stand for, one tuple per phrase.
+def concept_spans(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """The everyday phrases of a message: ``(start, end, official words)`` over the indices
+    of :func:`vntext.surface_tokens`.
 
     Phrases are matched longest first and do not overlap. A word typed with accents must
     have the phrase's accents ("cho ô tô" is not "chỗ ở"); one typed without may be any.
     """
     tokens = surface_tokens(text)
     folded = [t[0] for t in tokens]
-    found: list[tuple[str, ...]] = []
+    found: list[tuple[int, int, tuple[str, ...]]] = []
     i = 0
     while i < len(folded):
         for n in range(min(_LONGEST, len(folded) - i), 0, -1):
@@ -152,12 +153,16 @@ def concept_words(text: str) -> tuple[tuple[str, ...], ...]:
                 typed is None or typed == wanted
                 for (_, typed), wanted in zip(tokens[i : i + n], concept[1], strict=True)
             ):
-                if concept[0] not in found:
-                    found.append(concept[0])
+                found.append((i, i + n, concept[0]))
                 i += n
                 break
         else:
-            if folded[i] == "mat" and _relative_died(folded, i) and _DIED not in found:
-                found.append(_DIED)
+            if folded[i] == "mat" and _relative_died(folded, i):
+                found.append((i, i + 1, _DIED))
             i += 1
     return tuple(found)
+
+
+def concept_words(text: str) -> tuple[tuple[str, ...], ...]:
+    """The official words the message's everyday phrases stand for, once each."""
+    return tuple(dict.fromkeys(words for _, _, words in concept_spans(text)))
