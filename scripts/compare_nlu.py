@@ -48,6 +48,11 @@ def variants(base: dict[str, Any]) -> dict[str, dict[str, Any]]:
     words = copy.deepcopy(base)
     words["pipeline"] = [s for s in words["pipeline"] if s.get("analyzer") != "char_wb"]
     out["words_only"] = words
+    no_tail = copy.deepcopy(base)
+    no_tail["pipeline"] = [
+        s for s in no_tail["pipeline"] if not s["name"].endswith("TailFeaturizer")
+    ]
+    out["without_tail"] = no_tail
     chars = copy.deepcopy(base)
     for step in chars["pipeline"]:
         if step.get("analyzer") == "char_wb":
