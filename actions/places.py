@@ -145,7 +145,8 @@ def names_a_local_place(text: str) -> bool:
 
 class ActionOutOfScope(Action):
     """Outside what the assistant does, unless the message names a place of the province
-    (then it is where the citizen lives) or asks about the district level."""
+    (then it is where the citizen lives), asks about the district level, or tells a
+    situation that a procedure is for (then that procedure is offered)."""
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -158,6 +159,13 @@ class ActionOutOfScope(Action):
             return ActionInformPlace().run(dispatcher, tracker, domain)
         if district_question(text):
             dispatcher.utter_message(response="utter_no_district_level")
+            return []
+        from actions.procedures import procedure_buttons, situation_hits
+
+        hits = situation_hits(text)  # a situation told without a question
+        if hits:
+            buttons = procedure_buttons(hits, "ask_procedure_overview")
+            dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
@@ -190,6 +198,13 @@ class ActionInformPlace(Action):
             dispatcher.utter_message(response="utter_no_district_level")
         status = reading.place.status
         if status == "none" and not (text and district_question(text)):
+            from actions.procedures import procedure_buttons, situation_hits
+
+            hits = situation_hits(text)  # no place: a situation the model took for one
+            if hits:
+                buttons = procedure_buttons(hits, "ask_procedure_overview")
+                dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
+                return events
             dispatcher.utter_message(response="utter_place_unknown")
             return events
         if status == "found" and reading.place.unit is not None:

@@ -24,6 +24,8 @@ from trolyao.errors import InvalidQuery, ProcedureNotFound
 from trolyao.kb.models import Procedure
 from trolyao.kb.repository import get_procedure, in_force
 from trolyao.kb.search import SearchHit, get_search
+from trolyao.kb.search.actions import REISSUE, wanted_actions
+from trolyao.kb.search.concepts import concept_words
 from trolyao.replies import contact_values, fragment
 from trolyao.replies.answers import ATTRIBUTES, answer_response, attribute_values
 
@@ -32,6 +34,8 @@ MAX_LISTED = 15
 # With a procedure already in the conversation, a follow-up switches to another one only
 # when it names it clearly ("em là sinh viên thì lệ phí bao nhiêu?" must not leave it).
 SWITCH_SCORE = 0.6
+# Candidates this close to the best are offered together (buttons) rather than one answered.
+CLOSE_SCORE = 0.15
 
 
 def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
@@ -42,6 +46,28 @@ def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
 def procedure_buttons(hits: list[SearchHit], intent: str) -> list[dict[str, str]]:
     """One button per candidate procedure, asking ``intent`` about it."""
     return [_button(h.name, intent, procedure_key=h.key) for h in hits[:MAX_CHOICES]]
+
+
+def situation_hits(text: str) -> list[SearchHit]:
+    """The procedures a situation told without a question points to ("bà ngoại tôi vừa qua
+    đời sáng nay", "em mới thuê trọ ở khu công nghiệp").
+
+    Only when an everyday phrase of the search thesaurus (search/concepts.py) or a lost
+    paper (search/actions.py) says what happened and search finds a confident match: a
+    message of chit-chat that merely shares words with a situation ("tối nay ăn gì")
+    suggests nothing. The best and those close to it are returned, to be offered as
+    buttons, never answered as a fact.
+    """
+    if not text or not (concept_words(text) or REISSUE in wanted_actions(text)):
+        return []
+    try:
+        result = get_search().search(text, MAX_CHOICES)
+    except InvalidQuery:
+        return []
+    if not result.matched or not result.hits:
+        return []
+    best = result.hits[0].score
+    return [h for h in result.hits if best - h.score < CLOSE_SCORE][:3]
 
 
 class ActionAnswerProcedure(Action):
@@ -117,7 +143,7 @@ class ActionAnswerProcedure(Action):
         if result is not None and result.matched and not in_context:
             keys = [h.key for h in result.hits]
             if result.ambiguous:
-                close = [h for h in result.hits if result.hits[0].score - h.score < 0.15]
+                close = [h for h in result.hits if result.hits[0].score - h.score < CLOSE_SCORE]
                 if current in keys[: len(close)]:
                     return self._load(session, current)
                 dispatcher.utter_message(

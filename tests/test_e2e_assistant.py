@@ -123,6 +123,24 @@ def test_out_of_scope_and_fallback(assistant: Assistant) -> None:
     assert "chỉ hỗ trợ các thủ tục hành chính" in assistant.text("e2e-7", "kể chuyện cười đi")
 
 
+@pytest.mark.parametrize(
+    ("sender", "text", "procedure"),
+    [
+        ("e2e-7a", "Bà ngoại tôi vừa qua đời sáng nay.", "Đăng ký khai tử"),
+        ("e2e-7b", "con trai toi bi bai nao tu be", "Xác định mức độ khuyết tật"),
+        ("e2e-7c", "vc e mới thuê trọ ở gần kcn", "Đăng ký tạm trú"),
+    ],
+)
+def test_a_situation_told_without_a_question_is_offered_its_procedure(
+    assistant: Assistant, sender: str, text: str, procedure: str
+) -> None:
+    messages = assistant.say(sender, text)
+    titles = [b["title"] for m in messages for b in m.get("buttons", [])]  # type: ignore[attr-defined]
+    answered = any(procedure in str(m.get("text", "")) for m in messages)
+    assert answered or procedure in titles, messages
+    assert "chỉ hỗ trợ các thủ tục hành chính" not in str(messages)
+
+
 def test_every_turn_is_stored_in_the_tracker_store(assistant: Assistant) -> None:
     assistant.say("e2e-8", "xin chào")
     with sqlite3.connect(assistant.tracker_db) as conn:
