@@ -28,6 +28,10 @@ PATTERNS = {
         "hướng dẫn {p}",
         "muốn {p} phải làm sao",
         "thủ tục {p} như nào ạ",
+        "tôi muốn biết về {p}",
+        "chỉ giúp tôi cách {p}",
+        "{p} thì làm sao ạ",
+        "tìm hiểu thủ tục {p}",
     ],
     "ask_procedure_documents": [
         "{p} cần giấy tờ gì",
@@ -36,6 +40,10 @@ PATTERNS = {
         "chuẩn bị giấy tờ gì để {p}",
         "{p} cần những gì ạ",
         "giấy tờ {p}",
+        "{p} cần hồ sơ gì",
+        "làm {p} thì phải chuẩn bị hồ sơ như thế nào",
+        "đi {p} cần mang những giấy gì",
+        "{p} thì hồ sơ cần những loại nào",
     ],
     "ask_procedure_fee": [
         "lệ phí {p} bao nhiêu",
@@ -44,6 +52,10 @@ PATTERNS = {
         "phí {p} là bao nhiêu",
         "{p} hết bao nhiêu tiền ạ",
         "{p} tốn bao nhiêu",
+        "{p} phải nộp bao nhiêu tiền",
+        "làm {p} có phải đóng tiền không",
+        "{p} hết mấy trăm",
+        "mức thu {p} là bao nhiêu",
     ],
     "ask_procedure_duration": [
         "{p} mất bao lâu",
@@ -52,6 +64,10 @@ PATTERNS = {
         "thời gian giải quyết {p}",
         "{p} bao lâu có kết quả",
         "{p} chờ mấy ngày",
+        "nộp {p} rồi bao giờ có",
+        "{p} làm mấy hôm thì lấy được",
+        "{p} có lâu không",
+        "{p} khoảng bao nhiêu ngày",
     ],
     "ask_procedure_place": [
         "{p} ở đâu",
@@ -60,6 +76,10 @@ PATTERNS = {
         "{p} thì đến đâu",
         "{p} nộp tại đâu ạ",
         "đi đâu để {p}",
+        "{p} thì đến chỗ nào",
+        "làm {p} ở chỗ nào",
+        "{p} nộp ở xã hay ở tỉnh",
+        "muốn {p} thì ra cơ quan nào",
     ],
     "ask_procedure_steps": [
         "các bước {p}",
@@ -68,6 +88,10 @@ PATTERNS = {
         "{p} gồm những bước nào",
         "hướng dẫn từng bước {p}",
         "{p} làm theo các bước nào",
+        "{p} làm từng bước ra sao",
+        "{p} thì bắt đầu từ bước nào",
+        "thứ tự các bước {p}",
+        "làm {p} trải qua những bước gì",
     ],
     "ask_procedure_online": [
         "{p} online được không",
@@ -76,6 +100,10 @@ PATTERNS = {
         "nộp {p} qua dịch vụ công",
         "link {p} trực tuyến",
         "{p} có làm online không ạ",
+        "{p} nộp qua mạng được không",
+        "có nộp {p} trên vneid được không",
+        "{p} có cần lên tận nơi không hay làm trên mạng",
+        "{p} làm tại nhà qua điện thoại được chứ",
     ],
     "ask_procedure_requirements": [
         "điều kiện {p} là gì",
@@ -84,6 +112,10 @@ PATTERNS = {
         "yêu cầu để {p}",
         "đối tượng nào được {p}",
         "{p} có điều kiện gì không",
+        "{p} thì ai được làm",
+        "trường hợp của tôi có được {p} không",
+        "bao nhiêu tuổi thì được {p}",
+        "người ngoại tỉnh có được {p} không",
     ],
 }
 
