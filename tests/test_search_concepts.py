@@ -45,6 +45,9 @@ def test_mat_after_a_relative_is_a_death_and_before_a_paper_a_loss() -> None:
     assert words_of("bố tôi mất đã lâu") == ["khai tu"]
     assert words_of("mẹ tôi bị mất căn cước") == []
     assert words_of("em làm mất bằng lái") == ["giay phep lai xe"]
+    # typed with other accents, they are other words: bees and honey, not a death
+    assert words_of("nuôi ong mật") == []
+    assert words_of("nuoi ong mat") == ["khai tu"]  # without accents, it may be either
 
 
 def test_phrases_are_short_and_never_whole_questions() -> None:

@@ -112,9 +112,13 @@ _LONGEST = max(len(key) for key in CONCEPTS)
 # "Mất" is "died" after a relative ("bố tôi vừa mất", "mẹ e mới mất") and "lost" before a
 # paper ("mất căn cước") or after "bị", "làm", "đánh" (search/actions.py reads that sense).
 _DIED = tuple(fold("khai tử").split())
-_KIN = frozenset(
-    "bo me cha ong ba cu chong vo con anh chi em chau co chu bac di cau thim mo noi ngoai".split()
-)
+# folded -> the accents of the kin words it may stand for ("ông", "bà", "mẹ" …)
+_KIN: dict[str, set[str | None]] = {}
+for _word in (
+    "bố mẹ má cha ông bà cụ chồng vợ con anh chị em cháu cô chú bác dì cậu thím mợ nội ngoại"
+).split():
+    _KIN.setdefault(fold(_word), set()).add(accent_signature(_word))
+_MAT = accent_signature("mất")
 _BETWEEN = frozenset("toi em e minh nha tui ta vua moi da hom qua".split())
 _LOST_BEFORE = frozenset("bi lam danh roi".split())
 _PAPER_AFTER = frozenset(
@@ -122,8 +126,14 @@ _PAPER_AFTER = frozenset(
 )
 
 
-def _relative_died(folded: list[str], i: int) -> bool:
-    """Whether ``folded[i]`` ("mat") says that a relative died."""
+def _relative_died(tokens: list[tuple[str, str | None]], i: int) -> bool:
+    """Whether ``tokens[i]`` ("mất") says that a relative died ("ông nội em vừa mất").
+
+    Words typed with accents must be those words: "nuôi ong mật" is no death.
+    """
+    folded = [t[0] for t in tokens]
+    if tokens[i][1] not in (None, _MAT):
+        return False
     if i + 1 < len(folded) and folded[i + 1] in _PAPER_AFTER:
         return False
     j = i - 1
@@ -131,7 +141,8 @@ def _relative_died(folded: list[str], i: int) -> bool:
         j -= 1
     if j < 0 or folded[j] in _LOST_BEFORE or folded[i - 1] in _LOST_BEFORE:
         return False
-    return folded[j] in _KIN
+    accents = _KIN.get(folded[j])
+    return accents is not None and (tokens[j][1] is None or tokens[j][1] in accents)
 
 
 @lru_cache(maxsize=4096)
@@ -157,7 +168,7 @@ def concept_spans(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
                 i += n
                 break
         else:
-            if folded[i] == "mat" and _relative_died(folded, i):
+            if folded[i] == "mat" and _relative_died(tokens, i):
                 found.append((i, i + 1, _DIED))
             i += 1
     return tuple(found)
