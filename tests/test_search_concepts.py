@@ -40,6 +40,23 @@ def test_words_typed_with_other_accents_are_other_words() -> None:
     assert "xac nhan thong tin cu tru" in words_of("xac nhan cho o hien tai")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de em nghi lai da",  # nghĩ lại, not nghỉ lại (lưu trú)
+        "doi ho so bao lau",  # đợi hồ sơ, not đổi họ
+        "nop sai ho so roi",  # sai hồ sơ, not sai họ
+        "nhap ho so online",  # nhập hồ sơ, not nhập hộ (khẩu)
+        "lam bien ban xong chua",  # biên bản, not biển số
+        "co tien su benh tim",  # tiền sử bệnh, not tiền sự
+    ],
+)
+def test_everyday_words_without_accents_that_mean_something_else_are_not_phrases(
+    text: str,
+) -> None:
+    assert concept_words(text) == ()
+
+
 def test_mat_after_a_relative_is_a_death_and_before_a_paper_a_loss() -> None:
     assert words_of("ông ngoại em vừa mất hôm qua") == ["khai tu"]
     assert words_of("bố tôi mất đã lâu") == ["khai tu"]

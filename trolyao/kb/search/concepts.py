@@ -32,7 +32,7 @@ cưới vợ; cưới chồng; lấy vợ; lấy chồng; đám cưới; đám h
 độc thân; chưa có vợ; chưa có chồng; chưa vợ; chưa chồng; chưa lập gia đình; chưa cưới;
   chưa kết hôn; chưa từng kết hôn; không có vợ; không có chồng; chưa cưới ai
   => xác nhận tình trạng hôn nhân
-tiền án; tiền sự; án tích; kết án; bị án; phạm tội; lý lịch; lai lịch; hồ sơ tư pháp
+tiền án; tiền án tiền sự; án tích; kết án; bị án; phạm tội; lý lịch; lai lịch; hồ sơ tư pháp
   => lý lịch tư pháp
 bố ruột; cha ruột; mẹ ruột; con ruột; nhận con; nhận cha; nhận mẹ; nhận bố; trống tên cha;
   trống tên bố; không có tên bố; không có tên cha; mang họ mẹ => nhận cha mẹ con
@@ -40,10 +40,10 @@ nhận con nuôi; xin con nuôi; nhận nuôi; làm con nuôi; con nuôi; cha nu
   => nuôi con nuôi
 mồ côi; người đại diện; đứng ra đại diện; trông nom; mất năng lực hành vi; giám hộ
   => giám hộ
-sửa tên; đổi tên con; đổi họ; ghi sai; viết sai; sai ngày sinh; sai năm sinh; sai tên;
-  sai họ; sai quê quán; nhầm tên; sửa ngày sinh; sửa năm sinh; thêm tên; cải chính
+sửa tên; đổi tên con; đổi họ cho con; đổi họ tên; ghi sai; viết sai; sai ngày sinh; sai năm sinh; sai tên;
+  sai họ tên; sai quê quán; nhầm tên; sửa ngày sinh; sửa năm sinh; thêm tên; cải chính
   => thay đổi cải chính hộ tịch
-nhập khẩu; nhập hộ khẩu; chuyển khẩu; chuyển hộ khẩu; nhập hộ; ở lâu dài; định cư lâu dài
+nhập khẩu; nhập hộ khẩu; chuyển khẩu; chuyển hộ khẩu; ở lâu dài; định cư lâu dài
   => thường trú
 thuê trọ; ở trọ; phòng trọ; nhà trọ; thuê nhà; thuê phòng; ký túc xá => tạm trú
 tách khẩu; tách sổ; ra riêng; ra ở riêng; sổ riêng; hộ riêng; chủ hộ riêng; lập hộ riêng;
@@ -55,14 +55,14 @@ chứng minh nơi ở; xác nhận nơi ở; giấy xác nhận nơi ở; chứn
   chỗ ở hiện nay; chỗ ở hiện tại; nơi ở hiện nay; nơi ở hiện tại; nơi đang sinh sống;
   xác nhận cư trú; giấy cư trú; không còn sổ hộ khẩu; bỏ sổ hộ khẩu; thay sổ hộ khẩu
   => xác nhận thông tin cư trú
-ngủ lại; ở qua đêm; qua đêm; khách ở; khách trọ; nhà nghỉ; homestay; khách sạn; nghỉ lại;
+ngủ lại; ở qua đêm; qua đêm; khách ở; khách trọ; nhà nghỉ; homestay; khách sạn;
   lên chơi; ở chơi => lưu trú
 vneid; định danh; mức 2; mức độ 2; tài khoản định danh => định danh điện tử
 sổ thông hành; xuất cảnh; ra nước ngoài; đi nước ngoài; du lịch nước ngoài; đi du học
   => hộ chiếu
-bằng lái; thi bằng; lấy bằng; học lái; tập lái; bằng a1; bằng a2; bằng b1; bằng b2; bằng c;
+bằng lái; thi bằng; lấy bằng lái; lấy bằng xe; học lái; tập lái; bằng a1; bằng a2; bằng b1; bằng b2; bằng c;
   hạng a1; hạng b2 => giấy phép lái xe
-biển số; bấm biển; làm biển; giấy tờ xe; cà vẹt; cavet; mua xe; xe mới mua; vừa mua xe
+biển số; bấm biển; giấy tờ xe; cà vẹt; cavet; mua xe; xe mới mua; vừa mua xe
   => đăng ký xe
 biển tạm; chạy tạm; biển số tạm; chưa có biển; trước khi có biển; chạy thử; xe tạm => xe tạm thời
 mở quán; mở tiệm; mở cửa hàng; mở shop; mở sạp; buôn bán; bán hàng; tạp hóa; hộ cá thể;
@@ -76,7 +76,7 @@ sổ đỏ; sổ hồng; đứng tên đất; chưa có sổ; khai hoang; mảnh
   => quyền sử dụng đất
 lấn đất; lấn chiếm; lấn sang; tranh chấp; ranh giới đất; mốc giới; cãi nhau về đất
   => hòa giải tranh chấp đất đai
-xây nhà; xây lại nhà; xây mới; cơi nới; nâng tầng; xây thêm tầng; phá nhà cũ; làm nhà
+xây nhà; xây lại nhà; xây mới; cơi nới; nâng tầng; xây thêm tầng; phá nhà cũ
   => giấy phép xây dựng nhà ở
 thẻ khám bệnh; khám chữa bệnh; thẻ bảo hiểm; mua bảo hiểm y tế => bảo hiểm y tế
 khuyết tật; tàn tật; tật nguyền; bại não; câm điếc; bị câm; bị điếc; khiếm thị; khiếm thính;
