@@ -74,7 +74,9 @@ def test_no_training_example_is_a_citizen_line_or_a_close_variant() -> None:
     assert found == [], found
 
 
-@pytest.mark.parametrize("name", ["nlu_citizen_dev.jsonl", "nlu_heldout.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["nlu_citizen_dev.jsonl", "nlu_heldout.jsonl", "nlu_team_stories.jsonl"]
+)
 def test_no_evaluation_line_is_in_the_training_data(name: str) -> None:
     trained = {" ".join(words(text)) for _, text in examples()}
     path = ROOT / "tests" / "data" / name
