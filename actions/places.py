@@ -160,12 +160,9 @@ class ActionOutOfScope(Action):
         if district_question(text):
             dispatcher.utter_message(response="utter_no_district_level")
             return []
-        from actions.procedures import procedure_buttons, situation_hits
+        from actions.procedures import offer_situation
 
-        hits = situation_hits(text)  # a situation told without a question
-        if hits:
-            buttons = procedure_buttons(hits, "ask_procedure_overview")
-            dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
+        if offer_situation(dispatcher, text):  # a situation told without a question
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
@@ -198,14 +195,11 @@ class ActionInformPlace(Action):
             dispatcher.utter_message(response="utter_no_district_level")
         status = reading.place.status
         if status == "none" and not (text and district_question(text)):
-            from actions.procedures import procedure_buttons, situation_hits
+            from actions.procedures import offer_situation
 
-            hits = situation_hits(text)  # no place: a situation the model took for one
-            if hits:
-                buttons = procedure_buttons(hits, "ask_procedure_overview")
-                dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
-                return events
-            dispatcher.utter_message(response="utter_place_unknown")
+            # no place: perhaps a situation the model took for one
+            if not offer_situation(dispatcher, text):
+                dispatcher.utter_message(response="utter_place_unknown")
             return events
         if status == "found" and reading.place.unit is not None:
             unit = reading.place.unit

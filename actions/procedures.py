@@ -70,6 +70,16 @@ def situation_hits(text: str) -> list[SearchHit]:
     return [h for h in result.hits if best - h.score < CLOSE_SCORE][:3]
 
 
+def offer_situation(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """Offer the procedures of a situation told without a question (:func:`situation_hits`);
+    return whether one was offered."""
+    hits = situation_hits(text)
+    if hits:
+        buttons = procedure_buttons(hits, "ask_procedure_overview")
+        dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
+    return bool(hits)
+
+
 class ActionAnswerProcedure(Action):
     """Answer the asked attribute of the procedure in question, from the knowledge base."""
 

@@ -16,7 +16,7 @@ from actions.places import (
     office_values,
     read_place,
 )
-from actions.procedures import procedure_buttons, situation_hits
+from actions.procedures import offer_situation, procedure_buttons
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery
 from trolyao.handoffs import answer_consent, contact_recorded, open_case
@@ -114,10 +114,7 @@ class ActionFallback(Action):
         text = latest_text(tracker)
         if names_a_local_place(text):  # "tôi ở xã …" the model was unsure of
             return ActionInformPlace().run(dispatcher, tracker, domain)
-        told = situation_hits(text)  # a situation told without a question
-        if told:
-            buttons = procedure_buttons(told, "ask_procedure_overview")
-            dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
+        if offer_situation(dispatcher, text):  # a situation told without a question
             return []
         if text:
             try:

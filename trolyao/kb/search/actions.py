@@ -142,7 +142,9 @@ _PAIRS: dict[tuple[str, str], frozenset[str]] = {
 _DOI = accent_signature("đổi")
 _NEGATIONS = frozenset("khong chua chang cha dung".split())
 # What follows "mất" when a paper was lost (not a person who died).
-_PAPERS = frozenset("giay can the bang so ho chieu passport vi cccd cmnd gplx cmt bien hop".split())
+PAPERS = frozenset(
+    "giay can the bang ban so ho chieu passport vi cccd cmnd gplx cmt bien hop".split()
+)
 
 
 def action_of_name(name: str) -> str:
@@ -165,7 +167,7 @@ def wanted_actions(text: str) -> frozenset[str]:
             continue
         wanted |= _PAIRS.get(pair, frozenset())
     for i, word in enumerate(folded):
-        if word == "mat" and i + 1 < len(folded) and folded[i + 1] in _PAPERS:
+        if word == "mat" and i + 1 < len(folded) and folded[i + 1] in PAPERS:
             wanted |= _LOST
         # "đổi" alone is an exchange; "thay đổi", "đổi tên/địa chỉ" a change (above)
         # typed with other accents, "doi" is another word ("qua đời", "đợi", "đôi")

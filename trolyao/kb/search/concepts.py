@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from trolyao.kb.search.actions import PAPERS
 from vntext import accent_signature, fold, surface_tokens
 
 _CONCEPTS_TEXT = """
@@ -40,8 +41,9 @@ nhận con nuôi; xin con nuôi; nhận nuôi; làm con nuôi; con nuôi; cha nu
   => nuôi con nuôi
 mồ côi; người đại diện; đứng ra đại diện; trông nom; mất năng lực hành vi; giám hộ
   => giám hộ
-sửa tên; đổi tên con; đổi họ cho con; đổi họ tên; ghi sai; viết sai; sai ngày sinh; sai năm sinh; sai tên;
-  sai họ tên; sai quê quán; nhầm tên; sửa ngày sinh; sửa năm sinh; thêm tên; cải chính
+sửa tên; đổi tên con; đổi họ cho con; đổi họ tên; ghi sai; viết sai; sai ngày sinh;
+  sai năm sinh; sai tên; sai họ tên; sai quê quán; nhầm tên; sửa ngày sinh; sửa năm sinh;
+  thêm tên; cải chính
   => thay đổi cải chính hộ tịch
 nhập khẩu; nhập hộ khẩu; chuyển khẩu; chuyển hộ khẩu; ở lâu dài; định cư lâu dài
   => thường trú
@@ -60,8 +62,8 @@ ngủ lại; ở qua đêm; qua đêm; khách ở; khách trọ; nhà nghỉ; ho
 vneid; định danh; mức 2; mức độ 2; tài khoản định danh => định danh điện tử
 sổ thông hành; xuất cảnh; ra nước ngoài; đi nước ngoài; du lịch nước ngoài; đi du học
   => hộ chiếu
-bằng lái; thi bằng; lấy bằng lái; lấy bằng xe; học lái; tập lái; bằng a1; bằng a2; bằng b1; bằng b2; bằng c;
-  hạng a1; hạng b2 => giấy phép lái xe
+bằng lái; thi bằng; lấy bằng lái; lấy bằng xe; học lái; tập lái; bằng a1; bằng a2;
+  bằng b1; bằng b2; bằng c; hạng a1; hạng b2 => giấy phép lái xe
 biển số; bấm biển; giấy tờ xe; cà vẹt; cavet; mua xe; xe mới mua; vừa mua xe
   => đăng ký xe
 biển tạm; chạy tạm; biển số tạm; chưa có biển; trước khi có biển; chạy thử; xe tạm => xe tạm thời
@@ -121,9 +123,6 @@ for _word in (
 _MAT = accent_signature("mất")
 _BETWEEN = frozenset("toi em e minh nha tui ta vua moi da hom qua".split())
 _LOST_BEFORE = frozenset("bi lam danh roi".split())
-_PAPER_AFTER = frozenset(
-    "giay can the bang so ho chieu passport vi cccd cmnd gplx cmt bien hop ban".split()
-)
 
 
 def _relative_died(tokens: list[tuple[str, str | None]], i: int) -> bool:
@@ -134,7 +133,7 @@ def _relative_died(tokens: list[tuple[str, str | None]], i: int) -> bool:
     folded = [t[0] for t in tokens]
     if tokens[i][1] not in (None, _MAT):
         return False
-    if i + 1 < len(folded) and folded[i + 1] in _PAPER_AFTER:
+    if i + 1 < len(folded) and folded[i + 1] in PAPERS:
         return False
     j = i - 1
     while j >= 0 and i - j <= 4 and folded[j] in _BETWEEN:
