@@ -69,3 +69,18 @@ def test_chit_chat_stays_out_of_scope(
 ) -> None:
     ActionOutOfScope().run(dispatcher, make_tracker(text, "out_of_scope"), domain)
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "😀😀", "x" * 5000, "'; DROP TABLE procedures; --", "\u200b\u200b"]
+)
+def test_bad_input_offers_nothing_and_does_not_fail(actions_db: Engine, text: str) -> None:
+    assert situation_hits(text) == []
+
+
+def test_zero_width_characters_and_mixed_scripts_do_not_hide_a_situation(
+    actions_db: Engine,
+) -> None:
+    for text in ["bà ngoại tôi vừa qua\u200b đời", "Ｂà ngoại мой qua đời"]:
+        hits = situation_hits(text)
+        assert hits and hits[0].name == "Đăng ký khai tử"

@@ -56,3 +56,15 @@ def test_bounds_are_checked() -> None:
         QuestionTailFeaturizer(
             {**QuestionTailFeaturizer.get_default_config(), "min_tail_tokens": 9}, "tail"
         )
+
+
+@pytest.mark.parametrize("text", ["", "😀😀", "?!…", "x" * 5000])
+def test_odd_messages_get_features_or_none_without_failing(
+    featurizer: QuestionTailFeaturizer, text: str
+) -> None:
+    msg = message(text)
+    featurizer.process([msg])
+    tail = featurizer.tail(msg)
+    assert len(tail) <= 5
+    if not tail:
+        assert msg.get_sparse_features(TEXT)[1] is None
