@@ -101,6 +101,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(procedures.router)
+    app.include_router(procedures.events_router)
     app.include_router(chat.router)
     app.include_router(auth.router)
     app.include_router(analytics.router)

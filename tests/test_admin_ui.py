@@ -75,6 +75,8 @@ def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> 
 
     # a choice list, then nested fields: a channel, its time and its fee
     page.check('[name="cap_thuc_hien.xa"]')
+    page.fill('[name="ten_ngan"]', "Cải chính hộ tịch")
+    page.check('[name="su_kien.tu_phap_toa_an"]')
     page.locator('[data-add="cach_thuc_thuc_hien"]').click()
     page.select_option('[name="cach_thuc_thuc_hien.0.hinh_thuc"]', "truc_tiep")
     page.fill('[name="cach_thuc_thuc_hien.0.thoi_han.gia_tri"]', "3")
@@ -94,7 +96,10 @@ def test_edit_preview_draft_publish_diff_and_rollback(site: str, page: Page) -> 
     page.locator("#publish").click()
     expect(page.locator("#save-status")).to_contain_text("Đã công bố phiên bản 3")
     assert public_fees(site, CODE) == ["Lệ phí 20.000 đồng"]
-    assert httpx.get(f"{site}/api/procedures/{CODE}").json()["cap_thuc_hien"] == ["xa"]
+    published = httpx.get(f"{site}/api/procedures/{CODE}").json()
+    assert published["cap_thuc_hien"] == ["xa"]
+    assert published["ten_ngan"] == "Cải chính hộ tịch"
+    assert "tu_phap_toa_an" in published["su_kien"]
 
     # a bad value is named on its field and nothing is saved
     page.fill('[name="cach_thuc_thuc_hien.0.phi_le_phi.0.so_tien_vnd"]', "-5")

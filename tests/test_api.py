@@ -58,9 +58,59 @@ def test_full_record_by_national_code(client: TestClient) -> None:
 
 
 def test_full_record_by_local_key_when_there_is_no_national_code(client: TestClient) -> None:
-    response = client.get("/api/procedures/cap-the-can-cuoc")
+    response = client.get("/api/procedures/dang-ky-tai-khoan-dinh-danh-dien-tu-muc-do-2")
     assert response.status_code == 200
     assert response.json()["ma_thu_tuc"] is None
+
+
+def test_a_merged_catalog_entry_answers_by_its_old_key_with_the_national_record(
+    client: TestClient,
+) -> None:
+    response = client.get("/api/procedures/cap-the-can-cuoc")
+    assert response.status_code == 200
+    record = response.json()
+    assert (record["ma_thu_tuc"], record["ten_thu_tuc"]) == ("2.000200", "Cấp thẻ căn cước")
+    assert "cu_tru_giay_to" in record["su_kien"]
+    assert record["ten_ngan"]
+
+
+def test_life_events_are_listed_with_their_procedures(client: TestClient) -> None:
+    response = client.get("/api/life-events")
+    assert response.status_code == 200
+    events = response.json()
+    assert [e["key"] for e in events][:3] == [
+        "co_con_nho",
+        "ket_hon_gia_dinh",
+        "nguoi_than_qua_doi",
+    ]
+    assert len(events) == 14
+    assert all(e["procedures"] > 0 for e in events), events
+    death = next(e for e in events if e["key"] == "nguoi_than_qua_doi")
+    assert death["label"] == "Người thân qua đời"
+
+
+def test_a_life_events_procedures_are_listed_by_name(client: TestClient) -> None:
+    response = client.get("/api/procedures", params={"event": "nguoi_than_qua_doi"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["event"]["label"] == "Người thân qua đời"
+    assert body["event"]["procedures"] == len(body["items"])
+    names = [item["name"] for item in body["items"]]
+    assert "Đăng ký khai tử" in names
+    assert "Đăng ký kết hôn" not in names
+    death = next(item for item in body["items"] if item["name"] == "Đăng ký khai tử")
+    assert (death["key"], death["code"]) == ("1.000656", "1.000656")
+
+
+@pytest.mark.parametrize("event", ["khong_co", "'; drop table procedures; --", "x" * 61, ""])
+def test_an_unknown_life_event_is_a_clear_4xx(client: TestClient, event: str) -> None:
+    response = client.get("/api/procedures", params={"event": event})
+    assert response.status_code in (404, 422)
+    assert response.json()["detail"]
+
+
+def test_listing_procedures_needs_an_event(client: TestClient) -> None:
+    assert client.get("/api/procedures").status_code == 422
 
 
 @pytest.mark.parametrize("code", ["9.999999", "không-có", "1.001193'; --", "%00"])

@@ -330,3 +330,37 @@ def test_a_zip_bomb_is_refused_before_unpacking(engine: Engine, tmp_path: Path) 
         archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 5_000_000)  # 30 MB of the same
     with pytest.raises(ImportFileError, match="giải nén"):
         import_file(engine, path, user="kiemthu", dry_run=True)
+
+
+def test_short_names_and_life_events_travel_through_a_spreadsheet(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "kb.csv"
+    export_file(engine, path)
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+    header = rows[0]
+    code, short, events = (header.index(h) for h in ("Mã thủ tục", "Tên ngắn", "Sự kiện"))
+    row = next(r for r in rows if r[code] == "1.000656")
+    assert "nguoi_than_qua_doi" in row[events].splitlines()
+    row[short], row[events] = "Báo tử", "nguoi_than_qua_doi\nco_con_nho\nnguoi_than_qua_doi"
+    bad = next(r for r in rows if r[code] == "1.001193")
+    bad[events] = "sinh_nhat"  # not a life event
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    report = import_file(engine, path, user="kiemthu")
+    assert [(e["field"], e["row"]) for e in report.errors] == [("Sự kiện (0)", rows.index(bad) + 1)]
+    assert "co_con_nho" in report.errors[0]["message"]  # says which values are allowed
+    assert not report.written  # one bad row: nothing is written
+    bad[events] = "co_con_nho"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    report = import_file(engine, path, user="kiemthu")
+    assert report.errors == [] and report.updated == 2
+    with TestClient(create_app(engine)) as client:
+        death = client.get("/api/procedures/1.000656").json()
+        assert (death["ten_ngan"], death["su_kien"]) == (
+            "Báo tử",
+            ["nguoi_than_qua_doi", "co_con_nho"],
+        )
+        listed = client.get("/api/procedures", params={"event": "co_con_nho"}).json()
+        assert "Đăng ký khai tử" in [item["name"] for item in listed["items"]]

@@ -1,18 +1,90 @@
-"""Public procedure look-ups: search and full records."""
+"""Public procedure look-ups: search, life events and their procedures, full records."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel
 
 from api.deps import SearchDep, SessionDep
+from trolyao.kb.life_events import LABELS, LIFE_EVENTS
 from trolyao.kb.records import PublicProcedure, to_record
 from trolyao.kb.repository import get_procedure
 from trolyao.kb.search import SearchHit
+from vntext import fold
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
+events_router = APIRouter(prefix="/api/life-events", tags=["procedures"])
+
+
+class LifeEventOut(BaseModel):
+    """A life event (sự kiện) and how many procedures in force it leads to."""
+
+    key: str
+    label: str
+    procedures: int
+
+
+class ProcedureBrief(BaseModel):
+    """A procedure in a list: enough to show it and to ask about it by ``key``."""
+
+    code: str | None
+    key: str
+    name: str
+    short_name: str | None
+    field: str
+
+
+class ProcedureList(BaseModel):
+    """A life event's procedures, by name."""
+
+    event: LifeEventOut
+    items: list[ProcedureBrief]
+
+
+@events_router.get("", response_model=list[LifeEventOut])
+def life_events(search: SearchDep, session: SessionDep) -> list[LifeEventOut]:
+    """The life events, in the portal's order, each with its number of procedures."""
+    rows = search.index(session).rows
+    return [
+        LifeEventOut(
+            key=event.key,
+            label=event.label,
+            procedures=sum(1 for row in rows if event.key in row.life_events),
+        )
+        for event in LIFE_EVENTS
+    ]
+
+
+@router.get("", response_model=ProcedureList, responses={404: {}})
+def procedures_of_event(
+    search: SearchDep,
+    session: SessionDep,
+    event: Annotated[
+        str, Query(max_length=60, description="Sự kiện, vd co_con_nho (GET /api/life-events)")
+    ],
+) -> ProcedureList:
+    """The procedures in force for one life event, by name."""
+    if event not in LABELS:
+        raise HTTPException(404, f"Không có sự kiện '{event[:60]}'. Xem GET /api/life-events.")
+    rows = sorted(
+        (row for row in search.index(session).rows if event in row.life_events),
+        key=lambda row: fold(row.name),
+    )
+    return ProcedureList(
+        event=LifeEventOut(key=event, label=LABELS[event], procedures=len(rows)),
+        items=[
+            ProcedureBrief(
+                code=row.code,
+                key=row.code or row.slug,
+                name=row.name,
+                short_name=row.short_name,
+                field=row.field,
+            )
+            for row in rows
+        ],
+    )
 
 
 class ProcedureHit(BaseModel):

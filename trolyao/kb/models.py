@@ -68,6 +68,10 @@ class Procedure(Base):
     local_code: Mapped[str | None] = mapped_column(String(40))
     decision_no: Mapped[str | None] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(500))
+    # A short name for buttons and lists, telling it apart from its siblings (or NULL).
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    # The life events it belongs to (trolyao/kb/life_events.py), for guided narrowing.
+    life_events: Mapped[list[str]] = mapped_column(default=list)
     aliases: Mapped[list[str]] = mapped_column(default=list)
     # The situations in which citizens need it ("vừa sinh con", "bị mất căn cước"); search
     # reads them with the name and the aliases.

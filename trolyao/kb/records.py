@@ -1,8 +1,14 @@
 """The procedure record: the national database's shape, used for seed, import, export and API.
 
-Keys are the national database's (``ma_thu_tuc``, ``cach_thuc_thuc_hien`` ...). Two keys
+Keys are the national database's (``ma_thu_tuc``, ``cach_thuc_thuc_hien`` ...). Some keys
 are this project's own: ``ma_noi_bo``, a stable local key for procedures that have no
-national code in our sources, and ``nguon.ghi_chu``, the note saying where facts came from.
+national code in our sources; ``nguon.ghi_chu``, the note saying where facts came from;
+``ten_goi_khac``, ``tinh_huong``, ``ten_ngan`` and ``su_kien``, the citizens' words and life
+events.
+
+A cohesive module past the usual length: the record's shape and its two mappings to the
+tables (:func:`apply_record`, :func:`to_record`) stay together, so that a field added to one
+is added to all three.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from trolyao.kb.life_events import LIFE_EVENT_KEYS, LifeEventKey
 from trolyao.kb.models import Document, Fee, LegalBasis, Procedure, SubmissionChannel
 from vntext import fold
 from vntext.normalize import INVISIBLE
@@ -163,10 +170,17 @@ class ProcedureRecord(_Record):
     ma_thu_tuc_dia_phuong: str | None = Field(default=None, pattern=LOCAL_CODE_PATTERN)
     so_quyet_dinh_cong_bo: Short | None = None
     ten_thu_tuc: Short
+    # This project's own field: a short name for buttons and lists ("Khai tử lưu động"),
+    # telling the procedure apart from its siblings; the official name stays the title.
+    ten_ngan: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None
+    ) = None
     ten_goi_khac: list[Short] = Field(default_factory=list, max_length=100)
     # This project's own field: the situations in which a citizen needs the procedure, in
     # citizens' words ("vừa sinh con", "người thân qua đời", "bị mất căn cước").
     tinh_huong: list[Short] = Field(default_factory=list, max_length=100)
+    # This project's own field: the life events the procedure belongs to (life_events.py).
+    su_kien: list[LifeEventKey] = Field(default_factory=list, max_length=len(LIFE_EVENT_KEYS))
     linh_vuc: Short
     loai_thu_tuc: Short | None = None
     cap_thuc_hien: list[Literal["trung_uong", "tinh", "huyen", "xa", "co_quan_khac"]] = Field(
@@ -188,6 +202,11 @@ class ProcedureRecord(_Record):
     dia_ban: Area = Field(default_factory=Area)
     hieu_luc: Validity = Field(default_factory=Validity)
     nguon: Source = Field(default_factory=Source)
+
+    @field_validator("su_kien")
+    @classmethod
+    def _unique_events(cls, events: list[str]) -> list[str]:
+        return list(dict.fromkeys(events))
 
     @field_validator("ten_goi_khac", "tinh_huong")
     @classmethod
@@ -226,6 +245,8 @@ def apply_record(procedure: Procedure, record: ProcedureRecord) -> Procedure:
     procedure.local_code = record.ma_thu_tuc_dia_phuong
     procedure.decision_no = record.so_quyet_dinh_cong_bo
     procedure.name = record.ten_thu_tuc
+    procedure.short_name = record.ten_ngan
+    procedure.life_events = list(record.su_kien)
     procedure.aliases = list(record.ten_goi_khac)
     procedure.situations = list(record.tinh_huong)
     procedure.field = record.linh_vuc
@@ -309,8 +330,10 @@ def to_record(procedure: Procedure) -> PublicProcedure:
         ma_thu_tuc_dia_phuong=procedure.local_code,
         so_quyet_dinh_cong_bo=procedure.decision_no,
         ten_thu_tuc=procedure.name,
+        ten_ngan=procedure.short_name,
         ten_goi_khac=list(procedure.aliases),
         tinh_huong=list(procedure.situations or []),
+        su_kien=list(procedure.life_events or []),  # type: ignore[arg-type]
         linh_vuc=procedure.field,
         loai_thu_tuc=procedure.procedure_type,
         cap_thuc_hien=list(procedure.levels),  # type: ignore[arg-type]
