@@ -1,17 +1,23 @@
 """The seed knowledge base: the catalog's 45 procedures merged with the national portal's
-243 most used others, unknowns left null, idempotent."""
+243 most used others (one procedure, one record), everyday words and life events for every
+one, unknowns left null, idempotent."""
 
 from __future__ import annotations
+
+import json
+from importlib import resources
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from trolyao.kb.life_events import LIFE_EVENT_KEYS
 from trolyao.kb.models import Dossier, Procedure
 from trolyao.kb.records import to_record
 from trolyao.kb.repository import current_revision, get_procedure
-from trolyao.kb.seed import load_seed_records, seed_all
+from trolyao.kb.seed import everyday_words, load_seed_records, seed_all
 
-# The catalog's names and national codes (None where the catalog gives no code).
+# The catalog's names and national codes (None where neither the catalog nor its related
+# portal records give one: a catalog entry without a code takes its first related code).
 CATALOG = {
     "Đăng ký khai sinh": "1.001193",
     "Đăng ký kết hôn": "1.000894",
@@ -37,16 +43,16 @@ CATALOG = {
     "Khai báo tạm vắng": "1.003677",
     "Xác nhận thông tin về cư trú": "1.010041",
     "Thông báo lưu trú": "2.001159",
-    "Cấp thẻ căn cước": None,
-    "Cấp lại thẻ căn cước": None,
+    "Cấp thẻ căn cước": "2.000200",
+    "Cấp lại thẻ căn cước": "2.001194",
     "Đăng ký tài khoản định danh điện tử mức độ 2": None,
-    "Cấp hộ chiếu phổ thông trong nước": None,
+    "Cấp hộ chiếu phổ thông trong nước": "1.001456",
     "Trình báo mất hộ chiếu phổ thông": "1.010386",
-    "Cấp Phiếu lý lịch tư pháp": None,
+    "Cấp Phiếu lý lịch tư pháp": "3.000333",
     "Cấp giấy phép lái xe": "3.000346",
     "Đổi giấy phép lái xe": "3.000347",
     "Cấp lại giấy phép lái xe": "3.000348",
-    "Đăng ký xe lần đầu": None,
+    "Đăng ký xe lần đầu": "1.012575",
     "Đăng ký xe tạm thời": "1.013083",
     "Đăng ký thành lập hộ kinh doanh": "1.001612",
     "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh": "2.000720",
@@ -61,7 +67,9 @@ CATALOG = {
 }
 
 
-SEEDED = 45 + 243  # the catalog, and the portal's records of procedures it does not hold
+# the catalog, and the portal's records of procedures it does not hold; five catalog
+# entries without a code are the portal's records of the same procedure, merged
+SEEDED = 45 + 243 - 5
 
 
 def test_seed_keeps_the_catalog_names_and_codes_and_adds_the_portals() -> None:
@@ -106,8 +114,12 @@ def test_catalog_facts_are_stored_on_the_right_channel(seeded_engine: Engine) ->
         passport = to_record(get_procedure(session, "cap-ho-chieu-pho-thong-trong-nuoc"))
         temporary = to_record(get_procedure(session, "1.013083"))
         residence = to_record(get_procedure(session, "1.004222"))
-    fees = passport.cach_thuc_thuc_hien[0].phi_le_phi
-    assert [f.so_tien_vnd for f in fees] == [200_000, 400_000]
+    # the national record's facts: in person 200,000 (400,000 to replace a lost one)
+    in_person = next(c for c in passport.cach_thuc_thuc_hien if c.hinh_thuc == "truc_tiep")
+    assert [f.so_tien_vnd for f in in_person.phi_le_phi] == [200_000]
+    assert "400.000" in in_person.phi_le_phi[0].nguyen_van  # the case, kept word for word
+    online = next(c for c in passport.cach_thuc_thuc_hien if c.hinh_thuc == "truc_tuyen")
+    assert online.phi_le_phi[0].ap_dung_den is not None  # the reduced fee had an end
     assert passport.dvc_truc_tuyen.muc_do == "toan_trinh"
     channel = temporary.cach_thuc_thuc_hien[0]
     assert channel.hinh_thuc == "truc_tuyen"
@@ -178,3 +190,46 @@ def test_demo_dossiers_point_at_their_procedures(seeded_engine: Engine) -> None:
         assert len(dossiers) == 5
         assert all(d.procedure_id is not None for d in dossiers)
         assert {d.status for d in dossiers} >= {"dang_xu_ly", "da_tra_ket_qua"}
+
+
+def test_a_catalog_entry_and_its_national_record_are_one_procedure() -> None:
+    records = load_seed_records()
+    passport = [
+        r
+        for r in records
+        if "hộ chiếu phổ thông ở trong nước" in r.ten_thu_tuc.lower() or r.ma_thu_tuc == "1.001456"
+    ]
+    assert len(passport) == 1
+    merged = passport[0]
+    assert merged.ten_thu_tuc == "Cấp hộ chiếu phổ thông trong nước"  # our name stays
+    assert merged.ma_noi_bo == "cap-ho-chieu-pho-thong-trong-nuoc"  # the old key still works
+    assert "làm hộ chiếu" in merged.ten_goi_khac  # our words stay
+    assert merged.thanh_phan_ho_so  # the national record's facts come in
+    names = [r.ten_thu_tuc for r in records]
+    assert len(names) == len(set(names))
+
+
+def test_every_seeded_procedure_has_everyday_words_a_short_name_and_life_events() -> None:
+    words = everyday_words()
+    for record in load_seed_records():
+        assert record.ten_ngan, record.ten_thu_tuc
+        assert len(record.ten_goi_khac) + len(record.tinh_huong) >= 3, record.ten_thu_tuc
+        assert record.su_kien and set(record.su_kien) <= set(LIFE_EVENT_KEYS), record.ten_thu_tuc
+        assert record.ma_thu_tuc in words or record.ma_noi_bo in words, record.ten_thu_tuc
+
+
+def test_the_everyday_words_name_only_seeded_procedures() -> None:
+    keys = {k for r in load_seed_records() for k in (r.ma_thu_tuc, r.ma_noi_bo) if k}
+    assert set(everyday_words()) <= keys
+
+
+def test_everyday_words_come_after_the_catalogs_own() -> None:
+    raw = json.loads(
+        resources.files("trolyao.kb.data").joinpath("procedures.json").read_text("utf-8")
+    )
+    ours = next(item for item in raw if item.get("ma_thu_tuc") == "1.001193")
+    birth = next(r for r in load_seed_records() if r.ma_thu_tuc == "1.001193")
+    added = everyday_words()["1.001193"]
+    assert birth.ten_goi_khac[: len(ours["ten_goi_khac"])] == ours["ten_goi_khac"]
+    assert set(added["tinh_huong"]) <= set(birth.tinh_huong)
+    assert len(birth.tinh_huong) == len(set(birth.tinh_huong))

@@ -129,16 +129,25 @@ def test_empty_facts_stay_unknown_with_the_portal_link(
 def test_a_catalog_procedure_without_the_fact_offers_the_related_national_one(
     actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
-    message = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="cap-the-can-cuoc")
+    message = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="1.000881")
     assert message["response"] == "utter_procedure_documents_unknown"
     related = dispatcher.messages[1]
     assert related["response"] == "utter_procedure_related"
-    assert [b["payload"] for b in related["buttons"]] == [
-        '/ask_procedure_documents{"procedure_key": "2.000200"}'
-    ]
+    payloads = [b["payload"] for b in related["buttons"]]
+    assert '/ask_procedure_documents{"procedure_key": "1.004859"}' in payloads
     dispatcher.messages.clear()
-    followed = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="2.000200")
-    assert "mẫu CC01" in followed["documents"]
+    followed = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="1.004859")
+    assert followed["response"] == "utter_procedure_documents"
+
+
+def test_a_catalog_entry_merged_into_its_national_record_answers_with_its_facts(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    # "Cấp thẻ căn cước" had no code and no documents; it is now the national 2.000200
+    message = ask(dispatcher, domain, "ask_procedure_documents", procedure_key="cap-the-can-cuoc")
+    assert message["response"] == "utter_procedure_documents"
+    assert "mẫu CC01" in message["documents"]
+    assert "2.000200" in message["procedure_title"]
 
 
 def test_a_time_given_only_as_value_and_unit_reaches_the_answer(domain: dict[str, Any]) -> None:

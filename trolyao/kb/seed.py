@@ -51,9 +51,13 @@ PORTAL_FILE = "dvc_portal_records.jsonl.gz"
 def load_seed_records() -> tuple[ProcedureRecord, ...]:
     """The catalog's records merged with the portal's: the catalog's names, aliases and
     situations stay, the portal's facts fill in (see :func:`trolyao.kb.portal.merge_known`);
-    catalog procedures the portal does not cover stay as they are."""
+    catalog procedures the portal does not cover stay as they are.
+
+    One procedure is one record: a catalog entry without a national code whose first
+    related code is a portal record ("Cấp thẻ căn cước" → 2.000200) *is* that record, and
+    merges into it. Then the team's everyday words (``everyday.jsonl``) are added."""
     raw = resources.files("trolyao.kb.data").joinpath("procedures.json").read_text("utf-8")
-    catalog: list[dict[str, Any]] = json.loads(raw)
+    catalog: list[dict[str, Any]] = [_linked(item) for item in json.loads(raw)]
     by_code = {item["ma_thu_tuc"]: item for item in catalog if item.get("ma_thu_tuc")}
     merged: dict[str, dict[str, Any]] = {}
     for row in _portal_rows():
@@ -63,7 +67,53 @@ def load_seed_records() -> tuple[ProcedureRecord, ...]:
         merged.pop(item["ma_thu_tuc"], item) if item.get("ma_thu_tuc") else item for item in catalog
     ]
     records += merged.values()
-    return tuple(parse_record(item) for item in records)
+    words = everyday_words()
+    return tuple(parse_record(with_everyday_words(item, words)) for item in records)
+
+
+def _linked(item: dict[str, Any]) -> dict[str, Any]:
+    """A catalog entry without a national code takes its first related portal code."""
+    related = [c for c in item.get("thu_tuc_lien_quan") or [] if c in _portal_codes()]
+    if item.get("ma_thu_tuc") or not related:
+        return item
+    rest = [c for c in item["thu_tuc_lien_quan"] if c != related[0]]
+    return {**item, "ma_thu_tuc": related[0], "thu_tuc_lien_quan": rest}
+
+
+@functools.cache
+def _portal_codes() -> frozenset[str]:
+    return frozenset(row.record["ma_thu_tuc"] for row in _portal_rows())  # type: ignore[index]
+
+
+EVERYDAY_FILE = "everyday.jsonl"
+
+
+@functools.cache
+def everyday_words() -> dict[str, dict[str, Any]]:
+    """The team's everyday words per procedure (by national code or local key): a short
+    name, common names, situations and life events, written from each record."""
+    text = resources.files("trolyao.kb.data").joinpath(EVERYDAY_FILE).read_text("utf-8")
+    out: dict[str, dict[str, Any]] = {}
+    for line in text.splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out[item.get("ma_thu_tuc") or item["ma_noi_bo"]] = item
+    return out
+
+
+def with_everyday_words(item: dict[str, Any], words: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``item`` with the everyday words written for it added after its own (never
+    replacing them): common names, situations, a short name and life events."""
+    # A catalog entry merged into a portal record has words under both keys: ours first.
+    extras = [words[k] for k in (item.get("ma_noi_bo"), item.get("ma_thu_tuc")) if k in words]
+    if not extras:
+        return item
+    out = dict(item)
+    for key in ("ten_goi_khac", "tinh_huong", "su_kien"):
+        found = [w for extra in extras for w in extra.get(key) or []]
+        out[key] = list(dict.fromkeys([*(item.get(key) or []), *found]))[:100]
+    out["ten_ngan"] = item.get("ten_ngan") or extras[0].get("ten_ngan")
+    return out
 
 
 def parse_record(data: Any) -> ProcedureRecord:
