@@ -114,6 +114,7 @@ def test_the_dashboard_shows_the_figures_and_charts(
     expect(page.locator("#chart-procedures li")).to_have_count(2)
     expect(page.locator("#chart-satisfaction .down")).to_have_attribute("data-value", "1")
     expect(page.locator("[data-kb=summary]")).to_contain_text("từ Cổng DVC quốc gia")
+    expect(page.locator("[data-kb=everyday-words]")).to_contain_text("Có từ ngữ đời thường")
     # every rate with its count, every plan measure with its definition
     expect(page.locator("[data-kpi=satisfaction] .kpi-value")).to_contain_text("· 1 đánh giá")
     expect(page.locator("[data-kpi=answered_rate] .kpi-value")).to_contain_text("câu hỏi")

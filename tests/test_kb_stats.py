@@ -68,3 +68,20 @@ def test_the_cli_prints_attributes_and_fields(tmp_path: Path) -> None:
         ).stdout
     )
     assert data["attributes"]["steps"]["filled"] >= 278
+    assert f"từ ngữ đời thường: {data['procedures']}/{data['procedures']}" in text
+
+
+def test_every_seeded_procedure_has_everyday_words_and_one_without_is_on_the_work_list(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        words = coverage(session).as_dict()["everyday_words"]
+    assert (words["without"], words["work_list"]) == (0, [])
+    with Session(engine) as session, session.begin():
+        birth = get_procedure(session, "1.001193")
+        birth.aliases, birth.situations = [birth.name], []
+    with Session(engine) as session:
+        report = coverage(session).as_dict()
+    assert report["everyday_words"]["work_list"] == ["1.001193"]
+    assert report["everyday_words"]["with"] == report["procedures"] - 1
+    assert report["fields"]["tu_ngu_doi_thuong"]["filled"] == report["procedures"] - 1

@@ -66,8 +66,21 @@ ATTRIBUTES: dict[str, tuple[Callable[[Procedure], bool], Callable[[dict[str, Any
     ),
 }
 
+MIN_EVERYDAY_WORDS = 3  # common names and situations: "làm sổ đỏ", "vừa sinh con" …
+
+
+def has_everyday_words(p: Procedure) -> bool:
+    """Whether citizens can reach ``p`` in their own words: a short name, and at least
+    :data:`MIN_EVERYDAY_WORDS` common names or situations beside the official name."""
+    own = [a for a in p.aliases if a.casefold() != p.name.casefold()]
+    return bool(p.short_name) and len(own) + len(p.situations) >= MIN_EVERYDAY_WORDS
+
+
 FIELDS: dict[str, Callable[[Procedure], bool]] = {
     "ma_thu_tuc": lambda p: bool(p.code),
+    "ten_ngan": lambda p: bool(p.short_name),
+    "su_kien": lambda p: bool(p.life_events),
+    "tu_ngu_doi_thuong": has_everyday_words,
     "so_quyet_dinh_cong_bo": lambda p: bool(p.decision_no),
     "ten_goi_khac": lambda p: bool(p.aliases),
     "tinh_huong": lambda p: bool(p.situations),
@@ -99,6 +112,8 @@ class Coverage:
     from_portal: int = 0
     attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
     fields: dict[str, int] = field(default_factory=dict)
+    # the editors' work list: procedures without everyday words, by key
+    needs_words: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         cells = sum(a["filled"] for a in self.attributes.values())
@@ -114,6 +129,11 @@ class Coverage:
             else 0.0,
             "filled_share_where_source_has": round(reached / has, 4) if has else None,
             "attributes": self.attributes,
+            "everyday_words": {
+                "with": self.procedures - len(self.needs_words),
+                "without": len(self.needs_words),
+                "work_list": self.needs_words[:100],
+            },
             "fields": {
                 name: {
                     "filled": n,
@@ -162,4 +182,5 @@ def coverage(session: Session) -> Coverage:
         }
     for name, holds_field in FIELDS.items():
         out.fields[name] = sum(1 for p in procedures if holds_field(p))
+    out.needs_words = sorted(p.code or p.slug for p in procedures if not has_everyday_words(p))
     return out

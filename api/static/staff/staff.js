@@ -384,6 +384,7 @@ async function dashboardPage() {
       clear(kbCard).append(
         el("h2", { text: "Độ phủ cơ sở tri thức" }),
         el("p", { "data-kb": "summary", text: `${fmt(c.procedures)} thủ tục (${fmt(c.from_portal)} từ Cổng DVC quốc gia) · ô trả lời có dữ liệu ${fmt(c.filled_cells)}/${fmt(c.answer_cells)} (${pct(c.filled_share)})` + (c.filled_share_where_source_has === null ? "" : ` · trên các ô nguồn có: ${pct(c.filled_share_where_source_has)}`) }),
+        el("p", { "data-kb": "everyday-words", text: `Có từ ngữ đời thường: ${fmt(c.everyday_words.with)}/${fmt(c.procedures)} thủ tục` + (c.everyday_words.without ? ` · cần bổ sung: ${c.everyday_words.work_list.slice(0, 10).join(", ")}` : "") }),
         hbars(Object.entries(c.attributes).map(([k, a]) => ({ label: names[k] || k, value: a.filled })), { id: "chart-kb-coverage" }),
       );
     }).catch((error) => clear(kbCard).append(el("h2", { text: "Độ phủ cơ sở tri thức" }), notice(error.message, "error")));
