@@ -106,7 +106,8 @@ bench: install  ## Benchmarks (search latency, chat load vs stock Rasa, the citi
 	$(APP)/bin/trolyao bench portal-import --records 2600
 
 eval-search: install-app  ## Top-1 / top-3 / MRR of search on every evaluation file
-	@for file in tests/data/search_dev.jsonl tests/data/search_team_heldout.jsonl tests/data/search_citizen_dev.jsonl; do \
+	@for file in tests/data/search_dev.jsonl tests/data/search_team_heldout.jsonl tests/data/search_citizen_dev.jsonl \
+		tests/data/portal_situations_citizen_dev.jsonl tests/data/portal_situations_team.jsonl; do \
 		echo "== $$file"; \
 		$(APP)/bin/trolyao eval search $$file || exit 1; \
 	done

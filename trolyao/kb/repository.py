@@ -27,6 +27,8 @@ class IndexRow:
     aliases: list[str]
     situations: list[str]
     field: str
+    short_name: str | None = None
+    life_events: tuple[str, ...] = ()
 
 
 def get_procedure(session: Session, key: str, *, published_only: bool = True) -> Procedure:
@@ -86,6 +88,8 @@ def index_rows(session: Session, today: dt.date | None = None) -> list[IndexRow]
         Procedure.aliases,
         Procedure.situations,
         Procedure.field,
+        Procedure.short_name,
+        Procedure.life_events,
     ).where(in_force(today))
     return [
         IndexRow(
@@ -96,6 +100,8 @@ def index_rows(session: Session, today: dt.date | None = None) -> list[IndexRow]
             aliases=r.aliases,
             situations=r.situations or [],
             field=r.field,
+            short_name=r.short_name,
+            life_events=tuple(r.life_events or ()),
         )
         for r in session.execute(stmt)
     ]

@@ -39,26 +39,45 @@ class EvalReport:
 
 
 def read_cases(path: Path) -> list[dict[str, Any]]:
-    """Read ``{"query", "expected"[, "form"]}`` lines, skipping blank ones."""
+    """Read ``{"query", "expected"[, "form"]}`` lines, skipping blank ones.
+
+    A line may name the procedure by its national code instead: ``"expected_code"``, with
+    ``"also_ok"`` listing codes that count as right too (a procedure the question fits as
+    well)."""
     cases = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         case = json.loads(line)
-        if not isinstance(case, dict) or "query" not in case or "expected" not in case:
-            raise ValueError(f"{path}:{number}: each line needs 'query' and 'expected'")
+        if not isinstance(case, dict) or "query" not in case:
+            raise ValueError(f"{path}:{number}: each line needs 'query'")
+        if "expected" not in case and "expected_code" not in case:
+            raise ValueError(f"{path}:{number}: each line needs 'expected' or 'expected_code'")
         cases.append(case)
     return cases
 
 
-def evaluate(cases: Iterable[dict[str, Any]], rank: Callable[[str], list[str]]) -> EvalReport:
-    """Score ``rank`` (query -> names, best first) against the expected names."""
+def accepted(case: dict[str, Any]) -> set[str]:
+    """The names or codes that count as the right answer for ``case``."""
+    if "expected_code" in case:
+        return {str(case["expected_code"]), *map(str, case.get("also_ok") or ())}
+    return {str(case["expected"])}
+
+
+Candidate = str | tuple[str, ...]
+
+
+def evaluate(cases: Iterable[dict[str, Any]], rank: Callable[[str], list[Candidate]]) -> EvalReport:
+    """Score ``rank`` (query -> candidates best first, each its name or a tuple of its name
+    and code) against the expected name or codes."""
     reciprocal: dict[str, list[float]] = defaultdict(list)
     misses = []
     for case in cases:
-        names = rank(case["query"])
-        expected = case["expected"]
-        position = names.index(expected) + 1 if expected in names else 0
+        ranked = [(c,) if isinstance(c, str) else c for c in rank(case["query"])]
+        right = accepted(case)
+        names = [labels[0] for labels in ranked]
+        position = next((i for i, labels in enumerate(ranked, start=1) if right & set(labels)), 0)
+        expected = case.get("expected") or case.get("expected_name") or case["expected_code"]
         rr = 1.0 / position if position else 0.0
         reciprocal["_all"].append(rr)
         if case.get("form"):

@@ -92,6 +92,17 @@ def _entry_of(text: str) -> tuple[tuple[str, ...], tuple[Token, ...]]:
     return terms, tuple(dict.fromkeys(t for t in tokens if t))
 
 
+def _entries(row: IndexRow) -> list[tuple[str, float]]:
+    """The texts that name a record, each scored as a whole, with their weights: the
+    official name, the short name and common names, and the situations."""
+    return (
+        [(row.name, NAME_WEIGHT)]
+        + ([(row.short_name, ALIAS_WEIGHT)] if row.short_name else [])
+        + [(alias, ALIAS_WEIGHT) for alias in row.aliases]
+        + [(situation, SITUATION_WEIGHT) for situation in row.situations]
+    )
+
+
 class SearchIndex:
     """An immutable index of procedures, built from :class:`IndexRow` objects."""
 
@@ -105,12 +116,7 @@ class SearchIndex:
         entry_doc: list[int] = []
         entry_weight: list[float] = []
         for doc, row in enumerate(self.rows):
-            texts = (
-                [(row.name, NAME_WEIGHT)]
-                + [(alias, ALIAS_WEIGHT) for alias in row.aliases]
-                + [(situation, SITUATION_WEIGHT) for situation in row.situations]
-            )
-            for text, weight in texts:
+            for text, weight in _entries(row):
                 terms, words = _entry_of(text)
                 if not terms:
                     continue

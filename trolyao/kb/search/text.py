@@ -24,13 +24,27 @@ dieu kien; cac buoc; trinh tu; quy trinh; huong dan; truc tuyen; online; qua man
 dich vu cong; nhu the; tai sao; duoc khong; co duoc; co the; o nha; tai nha; hien nay; hien tai;
 thi sao; the thi sao; vay thi sao
 """
-STOP_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    sorted(
-        (tuple(p.split()) for p in re.split(r"[;\n]", _STOP_PHRASES_TEXT) if p.strip()),
-        key=len,
-        reverse=True,
+# Folded boilerplate of official texts, which says nothing about what a procedure is for:
+# "Thủ tục …", "(thực hiện tại cấp tỉnh)", "theo quy định", "Không có thông tin".
+_BOILERPLATE_TEXT = """
+thu tuc hanh chinh; thu tuc; thuc hien tai cap tinh; thuc hien tai cap xa;
+thuc hien tai cap huyen; thuc hien tai cap trung uong; thuc hien tai; theo quy dinh cua phap luat;
+theo quy dinh tai; theo quy dinh; khong co thong tin
+"""
+
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        sorted(
+            (tuple(p.split()) for p in re.split(r"[;\n]", text) if p.strip()),
+            key=len,
+            reverse=True,
+        )
     )
-)
+
+
+STOP_PHRASES: tuple[tuple[str, ...], ...] = _phrases(_STOP_PHRASES_TEXT)
+BOILERPLATE: tuple[tuple[str, ...], ...] = _phrases(_BOILERPLATE_TEXT)
 
 # Folded single tokens that never tell procedures apart. Folding merges words, so
 # "can" (căn cước / cần), "ban" (bản sao / bán / bạn), "dang" (đăng ký / đang), "cua" (cửa /
@@ -93,13 +107,15 @@ Token = tuple[str, "str | None"]
 """A folded word and its accent signature (``None`` when typed without diacritics)."""
 
 
-def _drop_stop_phrases(tokens: list[Token]) -> list[Token | None]:
-    """Replace stop phrases by ``None`` markers, which also break bigrams."""
+def _drop_stop_phrases(
+    tokens: list[Token], phrases: tuple[tuple[str, ...], ...] = STOP_PHRASES
+) -> list[Token | None]:
+    """Replace ``phrases`` by ``None`` markers, which also break bigrams."""
     folded = [t[0] for t in tokens]
     out: list[Token | None] = list(tokens)
     i = 0
     while i < len(tokens):
-        for phrase in STOP_PHRASES:
+        for phrase in phrases:
             n = len(phrase)
             if tuple(folded[i : i + n]) == phrase:
                 out[i : i + n] = [None] * n
@@ -116,12 +132,13 @@ _PLACEHOLDER_RE = re.compile(r"\[(?:CCCD|CMND|SĐT|EMAIL|STK)\]")
 def content_tokens(text: str, *, query: bool) -> list[Token | None]:
     """Return the tokens of ``text`` with ``None`` where a stop word or phrase was.
 
-    Stop phrases are removed from queries only; stop words from queries and documents alike.
-    Redaction placeholders ([SĐT], [CCCD] ...) are not words of the question.
+    Stop phrases are removed from queries, boilerplate from the knowledge base's texts,
+    stop words from both. Redaction placeholders ([SĐT], [CCCD] ...) are not words of the
+    question.
     """
     tokens = surface_tokens(_PLACEHOLDER_RE.sub(" ", text) if query else text)
     accented = any(accents is not None for _, accents in tokens)
-    marked = _drop_stop_phrases(tokens) if query else list(tokens)
+    marked = _drop_stop_phrases(tokens, STOP_PHRASES if query else BOILERPLATE)
     out: list[Token | None] = []
     for i, token in enumerate(marked):
         if token is None or token[0] in STOPWORDS:
