@@ -11,6 +11,17 @@ def latest_text(tracker: Any) -> str:
     return "" if text.startswith("/") else text
 
 
+def earlier_text(tracker: Any) -> str:
+    """The latest message the citizen typed (not a button payload), the current one
+    included: what a button pressed afterwards was about."""
+    for event in reversed(list(tracker.events or [])):
+        if event.get("event") == "user":
+            text = str(event.get("text") or "")
+            if text and not text.startswith("/"):
+                return text
+    return ""
+
+
 def latest_intent(tracker: Any) -> str:
     """The intent of the latest user message ("" when there is none)."""
     intent = tracker.latest_message.get("intent") or {}

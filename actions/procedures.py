@@ -17,15 +17,17 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.common import entity, latest_intent, latest_text
+from actions.common import earlier_text, entity, latest_intent, latest_text
 from actions.places import after_place_answer, district_question, office_values, read_place
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
+from trolyao.kb.life_events import label_of
 from trolyao.kb.models import Procedure
 from trolyao.kb.repository import get_procedure, in_force
 from trolyao.kb.search import SearchHit, get_search
 from trolyao.kb.search.actions import REISSUE, wanted_actions
 from trolyao.kb.search.concepts import concept_words
+from trolyao.kb.search.guide import MAX_EVENT_CHOICES, event_procedures, likely_events
 from trolyao.replies import contact_values, fragment
 from trolyao.replies.answers import ATTRIBUTES, answer_response, attribute_values
 
@@ -46,6 +48,20 @@ def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
 def procedure_buttons(hits: list[SearchHit], intent: str) -> list[dict[str, str]]:
     """One button per candidate procedure, asking ``intent`` about it."""
     return [_button(h.name, intent, procedure_key=h.key) for h in hits[:MAX_CHOICES]]
+
+
+def life_event_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
+    """Buttons for the life events of ``hits`` (search/guide.py), each listing its
+    procedures: the way on for a citizen who does not recognise any name offered."""
+    events = likely_events(get_search().index(), hits)
+    return [_button(label_of(e), "list_procedures", life_event=e) for e in events]
+
+
+def offer_life_events(dispatcher: CollectingDispatcher, hits: list[SearchHit]) -> None:
+    """Offer the life events of ``hits`` after the procedures themselves, if any."""
+    buttons = life_event_buttons(hits)
+    if buttons:
+        dispatcher.utter_message(response="utter_life_event_offer", buttons=buttons)
 
 
 def situation_hits(text: str) -> list[SearchHit]:
@@ -160,6 +176,7 @@ class ActionAnswerProcedure(Action):
                     response="utter_procedure_choose",
                     buttons=procedure_buttons(close if len(close) > 1 else result.hits, intent),
                 )
+                offer_life_events(dispatcher, result.hits)
                 return None
             return self._load(session, keys[0])
         if current:
@@ -174,6 +191,7 @@ class ActionAnswerProcedure(Action):
                 buttons=procedure_buttons(result.hits, intent),
                 **contact_values(domain),
             )
+            offer_life_events(dispatcher, result.hits)
         return None
 
     @staticmethod
@@ -235,7 +253,8 @@ class ActionAnswerProcedure(Action):
 
 
 class ActionListProcedures(Action):
-    """List the fields the knowledge base covers, or the procedures of one field."""
+    """List the fields the knowledge base covers, the procedures of one field, or those
+    of one life event (a button offered when search was unsure)."""
 
     def name(self) -> str:
         return "action_list_procedures"
@@ -243,6 +262,10 @@ class ActionListProcedures(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        event = entity(tracker, "life_event")
+        if event:
+            self._event(dispatcher, tracker, domain, event)
+            return []
         with Session(get_engine()) as session:
             rows = session.execute(
                 select(Procedure.name, Procedure.field, Procedure.code, Procedure.slug)
@@ -278,6 +301,32 @@ class ActionListProcedures(Action):
             buttons=[_button(f, "list_procedures", field=f) for f, _ in fields.most_common(6)],
         )
         return []
+
+    @staticmethod
+    def _event(
+        dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, event: str
+    ) -> None:
+        """The procedures of life event ``event``, the nearest to what the citizen wrote
+        before pressing it first."""
+        rows = event_procedures(get_search().index(), event, earlier_text(tracker))
+        if not rows:
+            dispatcher.utter_message(response="utter_procedure_ask_which")
+            return
+        lines = [f"• {r.name}" + (f" ({r.code})" if r.code else "") for r in rows]
+        if len(lines) > MAX_LISTED:
+            more = fragment(domain, "utter_fragment_more", count=len(lines) - MAX_LISTED)
+            lines = [*lines[:MAX_LISTED], more]
+        dispatcher.utter_message(
+            response="utter_procedure_list",
+            list_title=f"{label_of(event)}:",
+            procedures="\n".join(lines),
+            buttons=[
+                _button(
+                    r.short_name or r.name, "ask_procedure_overview", procedure_key=r.code or r.slug
+                )
+                for r in rows[:MAX_EVENT_CHOICES]
+            ],
+        )
 
     @staticmethod
     def _field_in_text(text: str, fields: Counter[str]) -> str | None:

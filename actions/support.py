@@ -16,7 +16,7 @@ from actions.places import (
     office_values,
     read_place,
 )
-from actions.procedures import offer_situation, procedure_buttons
+from actions.procedures import offer_life_events, offer_situation, procedure_buttons
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery
 from trolyao.handoffs import answer_consent, contact_recorded, open_case
@@ -124,6 +124,7 @@ class ActionFallback(Action):
         if hits:
             buttons = procedure_buttons(hits, "ask_procedure_overview")
             dispatcher.utter_message(response="utter_fallback", buttons=buttons)
+            offer_life_events(dispatcher, hits)
         else:
             dispatcher.utter_message(response="utter_fallback_no_suggestion")
         return []

@@ -13,7 +13,7 @@ from tests.support.trackers import make_tracker
 from trolyao.kb.models import Procedure
 from trolyao.replies.domain import fragment
 
-PASSPORT = "cap-ho-chieu-pho-thong-trong-nuoc"
+PASSPORT = "1.001456"  # the catalog entry merged into its national record
 
 
 def answer(
@@ -95,7 +95,7 @@ def test_naming_another_procedure_switches_to_it(
         slots={"procedure_key": "1.004222"},
     )
     assert slots["procedure_key"] == PASSPORT
-    assert "200.000 đồng cấp mới" in dispatcher.messages[0]["fees"]
+    assert "• Nộp trực tiếp: 200.000 đồng" in dispatcher.messages[0]["fees"]
 
 
 def test_close_candidates_are_offered_as_buttons(
@@ -253,4 +253,56 @@ def test_times_and_fees_name_their_channel_only_when_the_source_does(
         "ask_procedure_fee",
         entities=[{"entity": "procedure_key", "value": PASSPORT}],
     )
-    assert dispatcher.messages[2]["fees"].splitlines()[0] == "• 200.000 đồng cấp mới"
+    fees = dispatcher.messages[2]["fees"].splitlines()
+    # the national record's fee per channel; the reduced online fee says it has ended
+    assert fees[0].startswith("• Nộp trực tuyến: 160.000 đồng")
+    assert "nay đã hết hạn" in fees[0]
+    assert any(line.startswith("• Nộp trực tiếp: 200.000 đồng") for line in fees)
+
+
+def life_event_payload(event: str) -> dict[str, Any]:
+    return {"entity": "life_event", "value": event}
+
+
+def test_an_unsure_search_offers_the_likeliest_life_events(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    answer(dispatcher, domain, "nhà tôi có việc buồn, cần làm giấy tờ gì", "ask_procedure_overview")
+    offers = [m for m in dispatcher.messages if m["response"] == "utter_life_event_offer"]
+    assert len(offers) == 1
+    buttons = offers[0]["buttons"]
+    assert 1 <= len(buttons) <= 3
+    assert all(b["payload"].startswith('/list_procedures{"life_event": "') for b in buttons)
+    assert len({b["title"] for b in buttons}) == len(buttons)
+
+
+def test_a_life_event_lists_its_procedures_nearest_to_what_was_written_first(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        '/list_procedures{"life_event": "nguoi_than_qua_doi"}',
+        "list_procedures",
+        entities=[life_event_payload("nguoi_than_qua_doi")],
+        earlier=["ông tôi mất rồi, gia đình phải báo với xã thế nào"],
+    )
+    ActionListProcedures().run(dispatcher, tracker, domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_procedure_list"
+    assert message["list_title"] == "Người thân qua đời:"
+    assert "Đăng ký khai tử" in message["procedures"]
+    assert "Đăng ký kết hôn (" not in message["procedures"]
+    keys = [b["payload"] for b in message["buttons"]]
+    assert 1 <= len(keys) <= 5
+    assert '"procedure_key": "1.000656"' in keys[0]  # Đăng ký khai tử, the nearest
+
+
+def test_an_unknown_life_event_asks_which_procedure(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        '/list_procedures{"life_event": "sinh_nhat"}',
+        "list_procedures",
+        entities=[life_event_payload("sinh_nhat")],
+    )
+    ActionListProcedures().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_procedure_ask_which"]

@@ -14,8 +14,10 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     sender_id: str = "test-sender",
+    earlier: list[str] | None = None,
 ) -> Tracker:
-    """A tracker whose latest message is ``text`` classified as ``intent``."""
+    """A tracker whose latest message is ``text`` classified as ``intent``, after the
+    citizen's ``earlier`` messages."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.99},
@@ -25,7 +27,10 @@ def make_tracker(
         sender_id=sender_id,
         slots=slots or {},
         latest_message=latest,
-        events=[{"event": "user", "text": text, "parse_data": latest}],
+        events=[
+            *({"event": "user", "text": before} for before in earlier or []),
+            {"event": "user", "text": text, "parse_data": latest},
+        ],
         paused=False,
         followup_action=None,
         active_loop={},
