@@ -40,14 +40,29 @@ SWITCH_SCORE = 0.6
 CLOSE_SCORE = 0.15
 
 
+BUTTON_CHARS = 64
+
+
 def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
     payload = f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
-    return {"title": title[:64], "payload": payload}
+    return {"title": title[:BUTTON_CHARS], "payload": payload}
 
 
 def procedure_buttons(hits: list[SearchHit], intent: str) -> list[dict[str, str]]:
-    """One button per candidate procedure, asking ``intent`` about it."""
-    return [_button(h.name, intent, procedure_key=h.key) for h in hits[:MAX_CHOICES]]
+    """One button per candidate procedure, asking ``intent`` about it.
+
+    A button shows the official name, cut to what a button holds; names that would read
+    the same there show their short names instead, which say how they differ."""
+    hits = hits[:MAX_CHOICES]
+    cut = Counter(h.name[:BUTTON_CHARS] for h in hits)
+    return [
+        _button(
+            h.short_name if cut[h.name[:BUTTON_CHARS]] > 1 and h.short_name else h.name,
+            intent,
+            procedure_key=h.key,
+        )
+        for h in hits
+    ]
 
 
 def life_event_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:

@@ -203,7 +203,7 @@ def test_situational_questions_written_outside_the_team_stay_found(
     # 0.908 / 0.994 while only the catalog had everyday words; with words for every
     # procedure some questions now land on a real sibling first ("Cấp đổi thẻ căn cước",
     # "… khu vực biên giới"): see docs/search.md
-    assert report.overall.top1 >= 0.78, report.misses
+    assert report.overall.top1 >= 0.80, report.misses
     assert report.overall.top3 >= 0.92, report.misses
 
 

@@ -218,6 +218,11 @@ def test_every_seeded_procedure_has_everyday_words_a_short_name_and_life_events(
         assert record.ma_thu_tuc in words or record.ma_noi_bo in words, record.ten_thu_tuc
 
 
+def test_short_names_tell_every_procedure_apart() -> None:
+    shorts = [r.ten_ngan for r in load_seed_records()]
+    assert len(shorts) == len(set(shorts))
+
+
 def test_the_everyday_words_name_only_seeded_procedures() -> None:
     keys = {k for r in load_seed_records() for k in (r.ma_thu_tuc, r.ma_noi_bo) if k}
     assert set(everyday_words()) <= keys

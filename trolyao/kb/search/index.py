@@ -27,6 +27,7 @@ from trolyao.kb.search.actions import action_of_name, wanted_actions
 from trolyao.kb.search.concepts import concept_words
 from trolyao.kb.search.cues import FOREIGN_TERMS, cue_terms
 from trolyao.kb.search.text import NOT_TYPOS, STOPWORDS, Token, content_tokens, terms_of
+from trolyao.kb.search.variants import MISFIT, VARIANTS, misfits, variants_of
 from vntext import fold
 
 NAME_WEIGHT = 1.0
@@ -59,6 +60,7 @@ class SearchHit:
     name: str
     field: str
     score: float
+    short_name: str | None = None  # for buttons: tells near-identical names apart
 
 
 @dataclass
@@ -161,6 +163,11 @@ class SearchIndex:
         actions = np.asarray([action_of_name(row.name) for row in self.rows], dtype=object)
         self._action_docs = {a: actions == a for a in set(actions.tolist())}
         self._foreign = np.asarray(["nuoc ngoai" in fold(row.name) for row in self.rows], bool)
+        # which qualified variants (search/variants.py) each procedure's name is
+        self._variant = np.zeros((len(VARIANTS), len(self.rows)), dtype=bool)
+        for doc, row in enumerate(self.rows):
+            for i in variants_of(row.name):
+                self._variant[i, doc] = True
         self._joined = {t.replace("_", ""): t for t in term_ids if "_" in t}
 
     def _postings(self, term: str) -> np.ndarray:
@@ -278,6 +285,9 @@ class SearchIndex:
             doc_scores *= np.where(self._foreign, FOREIGN_FIT, 1.0)
         else:
             doc_scores *= np.where(self._foreign, DOMESTIC_FIT, 1.0)
+        # A qualified variant ("… lưu động", "… doanh nghiệp") whose case is not told.
+        for i in misfits(text):
+            doc_scores *= np.where(self._variant[i], MISFIT, 1.0)
         np.minimum(doc_scores, 1.0, out=doc_scores)
 
         candidates = np.flatnonzero(doc_scores)
@@ -306,5 +316,11 @@ class SearchIndex:
     def _hit(self, doc: int, score: float) -> SearchHit:
         row = self.rows[doc]
         return SearchHit(
-            row.id, row.code, row.code or row.slug, row.name, row.field, round(score, 4)
+            row.id,
+            row.code,
+            row.code or row.slug,
+            row.name,
+            row.field,
+            round(score, 4),
+            row.short_name,
         )
