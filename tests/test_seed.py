@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from trolyao.kb.life_events import LIFE_EVENT_KEYS
 from trolyao.kb.models import Dossier, Procedure
+from trolyao.kb.portal import merge_known
 from trolyao.kb.records import to_record
 from trolyao.kb.repository import current_revision, get_procedure
 from trolyao.kb.seed import everyday_words, load_seed_records, seed_all
@@ -238,3 +239,51 @@ def test_everyday_words_come_after_the_catalogs_own() -> None:
     assert birth.ten_goi_khac[: len(ours["ten_goi_khac"])] == ours["ten_goi_khac"]
     assert set(added["tinh_huong"]) <= set(birth.tinh_huong)
     assert len(birth.tinh_huong) == len(set(birth.tinh_huong))
+
+
+def test_a_merged_record_keeps_the_catalogs_facts_that_the_portal_lacks() -> None:
+    by_key = {r.ma_noi_bo: r for r in load_seed_records() if r.ma_noi_bo}
+    card = by_key["cap-the-can-cuoc"].cach_thuc_thuc_hien  # the portal states no fee
+    assert [c.hinh_thuc for c in card][:2] == ["truc_tuyen", "truc_tiep"]
+    assert "Cấp lần đầu miễn phí" in [f.nguyen_van for c in card for f in c.phi_le_phi]
+    record = by_key["cap-phieu-ly-lich-tu-phap"].cach_thuc_thuc_hien
+    texts = [f.nguyen_van for c in record for f in c.phi_le_phi]
+    assert any(t.startswith("Thực hiện theo Thông tư số 244/2016") for t in texts)  # theirs
+    assert any(t.startswith("200.000 đồng; 100.000 đồng cho sinh viên") for t in texts)  # ours
+    said = [c.thoi_han.nguyen_van for c in record if c.thoi_han]
+    assert "10 ngày (tối đa 15 ngày khi cần xác minh)" in said  # the case stays
+    passport = by_key["cap-ho-chieu-pho-thong-trong-nuoc"].cach_thuc_thuc_hien
+    assert [c.hinh_thuc for c in passport] == ["truc_tuyen", "buu_chinh", "truc_tiep"]
+
+
+def test_merging_channels_adds_only_what_is_missing_and_again_nothing() -> None:
+    portal = {
+        "ten_thu_tuc": "Thủ tục thử",
+        "linh_vuc": "Thử",
+        "cach_thuc_thuc_hien": [
+            {
+                "hinh_thuc": "truc_tiep",
+                "thoi_han": {
+                    "gia_tri": 7,
+                    "don_vi": "ngay_lam_viec",
+                    "nguyen_van": "7 Ngày làm việc",
+                },
+                "phi_le_phi": [{"so_tien_vnd": None, "nguyen_van": "Theo quy định"}],
+            }
+        ],
+    }
+    ours = [
+        {
+            "hinh_thuc": None,
+            "thoi_han": {"gia_tri": 7, "don_vi": "ngay_lam_viec", "nguyen_van": "07 ngày làm việc"},
+            "phi_le_phi": [{"so_tien_vnd": 0, "nguyen_van": "Miễn phí"}],
+        },
+        {"hinh_thuc": "buu_chinh", "phi_le_phi": [{"so_tien_vnd": 0, "nguyen_van": "Miễn phí"}]},
+    ]
+    merged = merge_known({"ten_thu_tuc": "Thử", "cach_thuc_thuc_hien": ours}, portal)
+    channels = merged["cach_thuc_thuc_hien"]
+    assert [c["hinh_thuc"] for c in channels] == ["truc_tiep", None, "buu_chinh"]
+    assert channels[1]["thoi_han"] is None  # "07 ngày làm việc" is what the portal says
+    assert channels[1]["phi_le_phi"] == [{"so_tien_vnd": 0, "nguyen_van": "Miễn phí"}]
+    again = merge_known({"ten_thu_tuc": "Thử", "cach_thuc_thuc_hien": channels}, portal)
+    assert again["cach_thuc_thuc_hien"] == channels

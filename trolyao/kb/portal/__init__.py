@@ -200,6 +200,46 @@ _FACTS = (
 )
 
 
+def _said(time: dict[str, Any] | None) -> str:
+    """A time as said, folded: "7 Ngày làm việc" and "7 ngày làm việc" say the same."""
+    if not time:
+        return ""
+    text = time.get("nguyen_van") or f"{time.get('gia_tri') or ''} {time.get('don_vi') or ''}"
+    return " ".join(re.sub(r"\b0+(?=\d)", "", fold(str(text))).split())
+
+
+def _merge_channels(
+    known: list[dict[str, Any]], portal: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The portal's channels, then what ours know that they do not: a channel the portal
+    does not list, or, from a channel of ours that names no channel, the fees when no
+    portal fee has an amount ("Thực hiện theo Thông tư …" beside "Cấp lần đầu miễn phí")
+    and the time when no portal channel says it ("10 ngày (tối đa 15 ngày khi cần xác
+    minh)" beside "10 Ngày"). Never a fact dropped, none twice."""
+    kinds = {c.get("hinh_thuc") for c in portal}
+    amounts = any(
+        f.get("so_tien_vnd") is not None for c in portal for f in c.get("phi_le_phi") or []
+    )
+    times = {_said(c.get("thoi_han")) for c in portal if c.get("thoi_han")}
+    out = list(portal)
+    for channel in known:
+        kind = channel.get("hinh_thuc")
+        if kind is not None:
+            if kind not in kinds:
+                out.append(channel)
+            continue
+        kept = {
+            "hinh_thuc": None,
+            "thoi_han": None
+            if _said(channel.get("thoi_han")) in times | {""}
+            else channel.get("thoi_han"),
+            "phi_le_phi": [] if amounts else list(channel.get("phi_le_phi") or []),
+        }
+        if kept["thoi_han"] or kept["phi_le_phi"]:
+            out.append({**channel, **kept})
+    return out
+
+
 def merge_known(known: dict[str, Any] | None, portal: dict[str, Any]) -> dict[str, Any]:
     """The portal's record over what the knowledge base holds for the same code: our
     name, aliases, situations, local key and area stay; the portal's official name is
@@ -222,6 +262,10 @@ def merge_known(known: dict[str, Any] | None, portal: dict[str, Any]) -> dict[st
     for key in _FACTS:
         if not portal.get(key) and known.get(key):
             out[key] = known[key]
+    if portal.get("cach_thuc_thuc_hien") and known.get("cach_thuc_thuc_hien"):
+        out["cach_thuc_thuc_hien"] = _merge_channels(
+            known["cach_thuc_thuc_hien"], portal["cach_thuc_thuc_hien"]
+        )
     agencies = dict(known.get("co_quan") or {})
     agencies.update({k: v for k, v in (portal.get("co_quan") or {}).items() if v})
     out["co_quan"] = agencies
