@@ -26,6 +26,7 @@ SPAN = f"from={DAY.isoformat()}&to={DAY.isoformat()}"
 # A day of its own, ten days before, so that the figures of SPAN and of its week stay as
 # they are: a missing fact of a procedure that has no national code.
 EARLIER = T0 - 10 * 86400
+WITHOUT_CODE = "dang-ky-tai-khoan-dinh-danh-dien-tu-muc-do-2"  # a procedure known by its local key
 EARLIER_DAY = DAY - dt.timedelta(days=10)
 QUOTED_SPAN = SPAN.replace("=", "%3D").replace("&", "%26")
 # Another day of its own: citizens who said where they live (questions by commune).
@@ -47,10 +48,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     extra = [
         ("web-h", user(T0 + 40, HOSTILE, "nlu_fallback")),
         ("web-h", bot(T0 + 40.2, "utter_fallback")),
-        ("web-nc", user(EARLIER, "lệ phí làm hộ chiếu", "ask_procedure_fee")),
+        ("web-nc", user(EARLIER, "lệ phí định danh điện tử mức 2", "ask_procedure_fee")),
         ("web-nc", action(EARLIER + 0.1, "action_answer_procedure")),
         ("web-nc", bot(EARLIER + 0.2, "utter_procedure_fee_unknown")),
-        ("web-nc", slot(EARLIER + 0.2, "procedure_key", "cap-ho-chieu-pho-thong-trong-nuoc")),
+        ("web-nc", slot(EARLIER + 0.2, "procedure_key", WITHOUT_CODE)),
         ("web-p1", user(PLACED, "tôi ở xã Hoàng Đồng cũ", "inform_place")),
         ("web-p1", bot(PLACED + 0.1, "utter_place_old_now")),
         ("web-p1", slot(PLACED + 0.1, "place_code", TAM_THANH)),
@@ -319,7 +320,7 @@ def test_a_missing_fact_of_a_procedure_without_a_code_updates_it(site: str, page
     group = page.locator("#groups > li[data-kind=missing_fact]")
     expect(group).to_have_count(1)
     link = group.get_by_role("link", name="Cập nhật thủ tục")
-    expect(link).to_have_attribute("href", "/admin/procedures/cap-ho-chieu-pho-thong-trong-nuoc")
+    expect(link).to_have_attribute("href", f"/admin/procedures/{WITHOUT_CODE}")
     expect(group.get_by_role("link", name="Tạo thủ tục mới")).to_have_count(0)
 
 
