@@ -275,7 +275,7 @@ def test_web_chat_answers_with_quick_replies(chat: TestClient) -> None:
     follow_up = chat.post(
         "/api/chat/messages", json={"session_id": "web-session-01", "text": "/ask_procedure_fee"}
     )
-    assert "200.000 đồng cấp mới" in follow_up.json()["messages"][0]["text"]
+    assert "Nộp trực tiếp: 200.000 đồng" in follow_up.json()["messages"][0]["text"]
 
 
 def test_personal_data_never_reaches_the_tracker_store(

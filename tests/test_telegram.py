@@ -95,7 +95,7 @@ def test_polling_conversation_with_buttons_commands_and_redaction(
             fake.push(callback_update(2, user, button(answer, "Lệ phí")))
             await asyncio.to_thread(
                 fake.wait_for,
-                lambda: any("200.000 đồng cấp mới" in m["text"] for m in fake.sent(user)),
+                lambda: any("Nộp trực tiếp: 200.000 đồng" in m["text"] for m in fake.sent(user)),
             )
             assert any(m == "answerCallbackQuery" for m, _ in fake.calls)
             fake.push(message_update(3, user, "/start"))
@@ -111,7 +111,7 @@ def test_polling_conversation_with_buttons_commands_and_redaction(
                 message_update(5, user, "sđt của tôi 0912 345 678, lệ phí làm hộ chiếu bao nhiêu")
             )
             await asyncio.to_thread(fake.wait_for, lambda: len(fake.sent(user)) >= before + 2)
-            assert "400.000 đồng" in fake.sent(user)[before]["text"]
+            assert "400.000đ/hộ chiếu" in fake.sent(user)[before]["text"]
         finally:
             await application.updater.stop()
             await application.stop()

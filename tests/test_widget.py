@@ -55,12 +55,12 @@ def test_ask_click_a_quick_reply_and_keep_history_across_reloads(page: Page, api
     send(page, "thu tuc lam ho chieu")
     page.locator(".msg.bot", has_text="Cấp hộ chiếu phổ thông trong nước").wait_for()
     page.get_by_role("button", name="Lệ phí").click()
-    page.locator(".msg.bot", has_text="200.000 đồng cấp mới").wait_for()
+    page.locator(".msg.bot", has_text="Nộp trực tiếp: 200.000 đồng").wait_for()
     link = page.locator(".msg.bot a[href^='https://dichvucong.gov.vn']").first
     assert link.get_attribute("rel") == "noopener noreferrer nofollow"
     page.reload()
     page.locator(".msg.user", has_text="thu tuc lam ho chieu").wait_for()
-    page.locator(".msg.bot", has_text="200.000 đồng cấp mới").wait_for()
+    page.locator(".msg.bot", has_text="Nộp trực tiếp: 200.000 đồng").wait_for()
     assert page.get_by_role("dialog").is_visible()
     page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "widget-chat.png"))
 
