@@ -44,12 +44,11 @@ def test_full_record_by_national_code(client: TestClient) -> None:
     record = response.json()
     assert record["ten_thu_tuc"] == "Đăng ký khai sinh"
     assert record["ma_thu_tuc"] == "1.001193"
-    # the national portal's facts, per channel, traceable to the raw record
-    assert [c["hinh_thuc"] for c in record["cach_thuc_thuc_hien"]] == [
-        "truc_tuyen",
-        "buu_chinh",
-        "truc_tiep",
-    ]
+    # the national portal's facts, per channel, traceable to the raw record; then the time
+    # the catalog states and the portal does not ("Trong ngày làm việc")
+    channels = record["cach_thuc_thuc_hien"]
+    assert [c["hinh_thuc"] for c in channels] == ["truc_tuyen", "buu_chinh", "truc_tiep", None]
+    assert channels[-1]["thoi_han"]["nguyen_van"].startswith("Trong ngày")
     assert record["cach_thuc_thuc_hien"][0]["phi_le_phi"][0]["so_tien_vnd"] == 0
     assert record["nguon"]["url"].startswith("https://dichvucong.gov.vn/")
     assert len(record["nguon"]["sha256"]) == 64
