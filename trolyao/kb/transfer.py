@@ -14,6 +14,7 @@ their times and fees, documents, legal bases) are JSON in their cell.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -134,9 +135,14 @@ def import_file(
     report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
     rejected: set[int] = set()
+    known: dict[str, Known] = {}
+    rows = _rows(path, kind, known, collected_on)
+    # A spreadsheet is opened (and a bad or oversized one refused) before the knowledge
+    # base is read; portal rows merge with it, so for them it is read first.
+    first = [] if partial else list(itertools.islice(rows, 1))
     with Session(engine) as session:
-        known = _latest_records(session)
-    for row in _rows(path, kind, known, collected_on):
+        known.update(_latest_records(session))
+    for row in itertools.chain(first, rows):
         if time_limit is not None and time.perf_counter() - started > time_limit:
             raise ImportFileError(
                 f"Kiểm tra tệp quá {time_limit:.0f} giây (đã đến dòng {report.rows}): "
