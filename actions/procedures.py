@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -267,6 +269,15 @@ class ActionAnswerProcedure(Action):
             dispatcher.utter_message(response="utter_procedure_related", buttons=buttons)
 
 
+def _listed(domain: DomainDict, rows: Sequence[Any]) -> str:
+    """Procedures as lines of a list ("• name (code)"), the first :data:`MAX_LISTED`."""
+    lines = [f"• {r.name}" + (f" ({r.code})" if r.code else "") for r in rows]
+    if len(lines) > MAX_LISTED:
+        more = fragment(domain, "utter_fragment_more", count=len(lines) - MAX_LISTED)
+        lines = [*lines[:MAX_LISTED], more]
+    return "\n".join(lines)
+
+
 class ActionListProcedures(Action):
     """List the fields the knowledge base covers, the procedures of one field, or those
     of one life event (a button offered when search was unsure)."""
@@ -291,14 +302,10 @@ class ActionListProcedures(Action):
         wanted = entity(tracker, "field") or self._field_in_text(latest_text(tracker), fields)
         if wanted and wanted in fields:
             chosen = [r for r in rows if r.field == wanted]
-            lines = [f"• {r.name}" + (f" ({r.code})" if r.code else "") for r in chosen]
-            if len(lines) > MAX_LISTED:
-                more = fragment(domain, "utter_fragment_more", count=len(lines) - MAX_LISTED)
-                lines = [*lines[:MAX_LISTED], more]
             dispatcher.utter_message(
                 response="utter_procedure_list",
                 list_title=f"{wanted}:",
-                procedures="\n".join(lines),
+                procedures=_listed(domain, chosen),
                 buttons=[
                     _button(r.name, "ask_procedure_overview", procedure_key=r.code or r.slug)
                     for r in chosen[:MAX_CHOICES]
@@ -327,14 +334,10 @@ class ActionListProcedures(Action):
         if not rows:
             dispatcher.utter_message(response="utter_procedure_ask_which")
             return
-        lines = [f"• {r.name}" + (f" ({r.code})" if r.code else "") for r in rows]
-        if len(lines) > MAX_LISTED:
-            more = fragment(domain, "utter_fragment_more", count=len(lines) - MAX_LISTED)
-            lines = [*lines[:MAX_LISTED], more]
         dispatcher.utter_message(
             response="utter_procedure_list",
             list_title=f"{label_of(event)}:",
-            procedures="\n".join(lines),
+            procedures=_listed(domain, rows),
             buttons=[
                 _button(
                     r.short_name or r.name, "ask_procedure_overview", procedure_key=r.code or r.slug
