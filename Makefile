@@ -21,7 +21,7 @@ export UV_LINK_MODE ?= copy
 # Rasa never phones home from here (a government intranet): no telemetry, no banner.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install install-app install-engine check-python test-prerequisites db train run cluster test \
+.PHONY: help install install-app install-engine check-python test-prerequisites db train run cluster test check \
 	bench lint eval-search eval-nlu audit lock clean
 
 help:  ## List the targets
@@ -79,6 +79,14 @@ test-prerequisites:  ## What the tests need besides the envs: PostgreSQL, Redis,
 
 $(AXE):  ## axe-core (npm registry) for the accessibility scans, served locally by the tests
 	npm install --no-audit --no-fund --prefix $(TOOLS)/axe axe-core@$(AXE_VERSION)
+
+# The check lane: no PostgreSQL, Redis, RabbitMQ, Chromium, HAProxy or trained model. PostgreSQL is
+# pointed at a closed port and Python sockets to the service ports are refused, so a test that needs
+# a service without its lane marker fails here (tests/conftest.py).
+CHECK_LANES := not (engine or browser or postgres or services or cluster or slow)
+check: lint  ## Lint, then the tests that need no service and no model (every change; under 3 minutes)
+	TROLYAO_TEST_LANE=check TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:1/postgres \
+		$(APP)/bin/python -m pytest -q -n 2 -m "$(CHECK_LANES)" -p no:cacheprovider $(PYTEST_ARGS)
 
 test: test-prerequisites install train $(AXE)  ## Run the whole test suite (SQLite and PostgreSQL, app and engine envs)
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)

@@ -11,6 +11,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("trolyao", "vntext", "api", "bot", "edge", "actions", "bench", "rasa_ext")
 MAX_LINES = 400
+#: The modules allowed past MAX_LINES, by name, each with the reason. An entry that is no longer
+#: long fails too, so the list never outlives its reason.
+LONG_MODULES = {
+    "trolyao/cli.py": "the operator's command line (to be split by command group, issue 24)",
+    "trolyao/kb/records.py": "the record shape and its validation, one table per attribute",
+    "trolyao/analytics/ingest.py": "the three ingesters share one idempotent turn writer",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -53,11 +60,11 @@ def test_no_test_module_imports_another() -> None:
             assert parts[1:2] == ["support"], f"{path.relative_to(ROOT)} imports {name}"
 
 
-def test_modules_stay_readable_or_say_why_not() -> None:
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
-            lines = path.read_text("utf-8").count("\n")
-            if lines <= MAX_LINES:
-                continue
-            docstring = ast.get_docstring(ast.parse(path.read_text("utf-8"))) or ""
-            assert "cohesive" in docstring, f"{path.relative_to(ROOT)}: {lines} lines"
+def test_modules_stay_readable_or_are_named_exceptions() -> None:
+    long = {
+        str(path.relative_to(ROOT)): path.read_text("utf-8").count("\n")
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if path.read_text("utf-8").count("\n") > MAX_LINES
+    }
+    assert set(long) == set(LONG_MODULES), long

@@ -26,6 +26,8 @@ from sqlalchemy import create_engine, text
 from tests.support.services import RabbitMQServer, RedisServer, TcpProxy
 from trolyao.replies import edge_reply
 
+pytestmark = [pytest.mark.cluster, pytest.mark.services, pytest.mark.slow]
+
 TROLYAO = str(Path(sys.executable).parent / "trolyao")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 POLITE = edge_reply("unavailable")

@@ -6,14 +6,14 @@ on /readyz, resource requests and the Redis lock store; HAProxy's configuration 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tests.support.paths import ROOT as PROJECT
 from trolyao.runtime.cluster import Topology, haproxy_config
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = PROJECT / "deploy"
 SECRET_NAMES = ("EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "PASSWORD")
 
 

@@ -22,6 +22,8 @@ from edge.shared import Payloads, SeenIds, redis_client
 from tests.support.services import RedisServer
 from trolyao.settings import Settings
 
+pytestmark = pytest.mark.services
+
 ANSWER = [{"text": "Hộ chiếu: lệ phí 200.000 đồng"}]
 
 

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.paths import DATA
 from trolyao.kb.seed import load_seed_records
 
 TROLYAO = str(Path(sys.executable).parent / "trolyao")
-DEV_SET = Path(__file__).parent / "data" / "search_dev.jsonl"
+DEV_SET = DATA / "search_dev.jsonl"
 
 
 def run(args: list[str], url: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,17 +5,16 @@ The phrasings here are the team's own; the evaluation files are never copied.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine
 
+from tests.support.paths import DATA
 from trolyao.kb.search import ProcedureSearch
 from trolyao.kb.search.actions import SUSPEND, TERMINATE, wanted_actions
 from trolyao.kb.search.concepts import CONCEPTS, concept_words
 from trolyao.kb.search.evaluation import evaluate, read_cases
 
-TEAM_HELDOUT = Path(__file__).parent / "data" / "search_team_heldout.jsonl"
+TEAM_HELDOUT = DATA / "search_team_heldout.jsonl"
 
 
 @pytest.fixture(scope="module")

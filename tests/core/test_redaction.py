@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import DATA
 from trolyao.redaction import redact
 
 CASES = [
     json.loads(line)
-    for line in (Path(__file__).parent / "data" / "redaction_cases.jsonl")
-    .read_text("utf-8")
-    .splitlines()
+    for line in (DATA / "redaction_cases.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
 PLACEHOLDERS = re.compile(r"\[(CCCD|CMND|SĐT|EMAIL|STK)\]")
@@ -196,9 +195,7 @@ def test_personal_data_written_outside_the_team_is_found_and_nothing_else_damage
     # Evaluation data only (written outside the team, never used to write the patterns).
     cases = [
         json.loads(line)
-        for line in (Path(__file__).parent / "data" / "pii_citizen_dev.jsonl")
-        .read_text("utf-8")
-        .splitlines()
+        for line in (DATA / "pii_citizen_dev.jsonl").read_text("utf-8").splitlines()
         if line.strip()
     ]
     personal = [(c, p) for c in cases for p in c["pii"]]

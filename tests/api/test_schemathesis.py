@@ -46,6 +46,7 @@ def app_and_token(
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_no_server_errors(app_and_token: tuple[Any, Callable[[], str]]) -> None:
     app, sign_in = app_and_token
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

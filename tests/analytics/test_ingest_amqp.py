@@ -24,6 +24,8 @@ from trolyao.analytics.ingest import AmqpIngester
 from trolyao.analytics.models import Conversation, IngestedMessage, Turn
 from trolyao.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.services
+
 AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 ENGINE_PYTHON = PROJECT_ROOT / ".venv-engine" / "bin" / "python"
 

@@ -6,7 +6,9 @@ import importlib.util
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT as PROJECT
+
+ROOT = PROJECT
 ENGINE_PYTHON = ROOT / ".venv-engine" / "bin" / "python"
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from tests.support.paths import DATA
 from trolyao.errors import InvalidQuery
 from trolyao.kb.models import Procedure
 from trolyao.kb.search import ProcedureSearch
@@ -15,7 +14,7 @@ from trolyao.kb.search.evaluation import evaluate, read_cases
 from trolyao.kb.search.guide import two_press_reach
 from trolyao.settings import get_settings
 
-DEV_SET = Path(__file__).parent / "data" / "search_dev.jsonl"
+DEV_SET = DATA / "search_dev.jsonl"
 
 
 @pytest.fixture(scope="session")
@@ -191,7 +190,7 @@ def test_retired_procedures_are_not_found(engine: Engine) -> None:
     assert "Chứng thực di chúc" not in names
 
 
-CITIZEN_SET = Path(__file__).parent / "data" / "search_citizen_dev.jsonl"
+CITIZEN_SET = DATA / "search_citizen_dev.jsonl"
 
 
 def test_situational_questions_written_outside_the_team_stay_found(
@@ -218,7 +217,7 @@ PORTAL_SETS = {
 @pytest.mark.parametrize("name", sorted(PORTAL_SETS))
 def test_portal_procedures_are_found_in_citizens_words(search: ProcedureSearch, name: str) -> None:
     # Floors, not targets: the words come from the records, never from these lines.
-    cases = read_cases(Path(__file__).parent / "data" / name)
+    cases = read_cases(DATA / name)
     report = evaluate(cases, lambda q: [(h.name, h.key) for h in search.search(q, 5).hits])
     assert report.overall.count >= 100
     top1, top3 = PORTAL_SETS[name]
