@@ -38,7 +38,7 @@ $(UV): | check-python
 $(APP_STAMP): requirements/app.lock pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(APP)
 	$(UV) pip sync --quiet --python $(APP)/bin/python requirements/app.lock
-	$(UV) pip install --quiet --python $(APP)/bin/python --no-deps -e .
+	$(UV) pip install --quiet --python $(APP)/bin/python --no-deps -C editable_mode=compat -e .
 	touch $@
 
 $(ENGINE_STAMP): requirements/engine.lock pyproject.toml | $(UV)

@@ -27,9 +27,9 @@ from trolyao.kb.life_events import label_of
 from trolyao.kb.models import Procedure
 from trolyao.kb.repository import get_procedure, in_force
 from trolyao.kb.search import SearchHit, get_search
-from trolyao.kb.search.actions import REISSUE, wanted_actions
 from trolyao.kb.search.concepts import concept_words
 from trolyao.kb.search.guide import MAX_EVENT_CHOICES, event_procedures, likely_events
+from trolyao.kb.search.paper_actions import REISSUE, wanted_actions
 from trolyao.replies import contact_values, fragment
 from trolyao.replies.answers import ATTRIBUTES, answer_response, attribute_values
 
@@ -86,7 +86,7 @@ def situation_hits(text: str) -> list[SearchHit]:
     đời sáng nay", "em mới thuê trọ ở khu công nghiệp").
 
     Only when an everyday phrase of the search thesaurus (search/concepts.py) or a lost
-    paper (search/actions.py) says what happened and search finds a confident match: a
+    paper (search/paper_actions.py) says what happened and search finds a confident match: a
     message of chit-chat that merely shares words with a situation ("tối nay ăn gì")
     suggests nothing. The best and those close to it are returned, to be offered as
     buttons, never answered as a fact.

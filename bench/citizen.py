@@ -56,13 +56,40 @@ end
 """
 
 
+def require_wrk(install: bool = True) -> str:
+    """The path of ``wrk``; installed from Debian's archive as ``make bench`` does (as root, or
+    with passwordless sudo) when missing, else a clear stop before anything slow has run."""
+    wrk = shutil.which("wrk")
+    if wrk is None and install:
+        apt = ["apt-get", "install", "-y", "-q", "wrk"]
+        for command in (apt, ["sudo", "-n", *apt]):
+            if command[0] == "apt-get" and os.geteuid() != 0:
+                continue
+            if shutil.which(command[0]) is None:
+                continue
+            print("» installing Debian's wrk (the load generator)", flush=True)
+            done = subprocess.run(
+                command,
+                env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                capture_output=True,
+                check=False,
+            )
+            if done.returncode == 0:
+                break
+        wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit(
+            "wrk is missing and could not be installed here: "
+            "sudo apt-get install wrk (make bench installs it), then run again"
+        )
+    return wrk
+
+
 def run_citizen_benchmark(
     url: str, connections: int, seconds: int, threads: int = 2
 ) -> dict[str, float]:
     """Drive ``url`` with ``wrk``; return throughput, latency percentiles and wrk's CPU."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise SystemExit("wrk is missing: sudo apt-get install wrk (make bench installs it)")
+    wrk = require_wrk()
     lua = SCRIPT % {
         "questions": "{" + ", ".join(json.dumps(q, ensure_ascii=False) for q in QUESTIONS) + "}"
     }

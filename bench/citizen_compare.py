@@ -30,7 +30,7 @@ import httpx
 import yaml
 
 from bench.chat import free_port, fresh_workdir, seeded_database, train
-from bench.citizen import run_citizen_benchmark
+from bench.citizen import require_wrk, run_citizen_benchmark
 from trolyao.runtime.engine import (
     ENGINE_BIN,
     engine_command,
@@ -199,7 +199,11 @@ def stock_model(folder: Path) -> float | None:
 
 
 def run_citizen_comparison(connections: int, seconds: int, output: Path) -> dict[str, Any]:
-    """Both variants, one after the other, in one run; the figures also go to ``output``."""
+    """Both variants, one after the other, in one run; the figures also go to ``output``.
+
+    The prerequisites are checked first (the load generator), so that a missing one stops
+    the run before the stock model's minutes of training."""
+    require_wrk()
     workdir = fresh_workdir(output.parent / "citizen-compare")
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
@@ -212,5 +216,9 @@ def run_citizen_comparison(connections: int, seconds: int, output: Path) -> dict
         results[variant] = measure(variant, workdir, connections, seconds)
         print(f"{variant}: {json.dumps(results[variant])}", flush=True)
     results["wall_s"] = round(time.monotonic() - started, 1)
+    stock_rate = results["stock"].get("msg_per_s") or 0
+    if stock_rate:
+        results["ratio"] = round(results["ours"].get("msg_per_s", 0) / stock_rate, 2)
+        print(f"ratio (ours / stock msg/s): {results['ratio']}", flush=True)
     output.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     return results

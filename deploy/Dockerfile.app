@@ -22,7 +22,7 @@ COPY bot bot
 COPY edge edge
 COPY actions actions
 COPY rasa_ext rasa_ext
-COPY bench bench
+COPY cli cli
 COPY migrations migrations
 COPY domain.yml config.yml credentials.yml endpoints.yml ./
 RUN uv pip install --system --no-deps . \

@@ -4,5 +4,6 @@ Clean the text, check its length, apply the rate limits, redact personal data, s
 the Rasa engine, and answer politely when the engine cannot. The web chat, Telegram and
 Zalo adapters (``api.routes.chat``, ``bot``) add only their transport.
 
-May import: ``trolyao`` (settings, redaction, replies), ``vntext``. Never ``api`` or ``bot``.
+May import: ``trolyao`` (settings, errors, redaction, replies, handoffs), ``vntext``. Never
+``api`` or ``bot``.
 """

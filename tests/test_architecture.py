@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("trolyao", "vntext", "api", "bot", "edge", "actions", "bench", "rasa_ext")
+PACKAGES = ("cli", "trolyao", "vntext", "api", "bot", "edge", "actions", "bench", "rasa_ext")
 MAX_LINES = 400
 #: The modules allowed past MAX_LINES, by name, each with the reason. An entry that is no longer
 #: long fails too, so the list never outlives its reason.
 LONG_MODULES = {
-    "trolyao/cli.py": "the operator's command line (to be split by command group, issue 24)",
     "trolyao/kb/records.py": "the record shape and its validation, one table per attribute",
     "trolyao/analytics/ingest.py": "the three ingesters share one idempotent turn writer",
 }

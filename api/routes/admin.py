@@ -35,7 +35,7 @@ from trolyao.accounts.roles import ADMIN_ROLES, KNOWLEDGE_BASE_ROLES
 from trolyao.kb import admin as kbadmin
 from trolyao.kb import changes, spreadsheet, validation
 from trolyao.kb import export as kbexport
-from trolyao.kb import transfer as kbio
+from trolyao.kb import transfer as kb_import
 from trolyao.kb import versions as kbversions
 from trolyao.settings import get_settings
 
@@ -222,7 +222,7 @@ def _report_stream(
         lines.append(json.dumps({"phase": phase, "rows": rows}))
 
     try:
-        report = kbio.import_file(
+        report = kb_import.import_file(
             engine,
             path,
             user=user,

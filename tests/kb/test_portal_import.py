@@ -166,7 +166,7 @@ def test_the_cli_dry_run_reports_rows_and_blank_cells(tmp_path: Path) -> None:
     path.write_bytes(b"".join(_portal_lines()[:2]) + b"not json\n")
     db = tmp_path / "cli.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
-    cli = [sys.executable, "-m", "trolyao.cli"]
+    cli = [sys.executable, "-m", "cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     dry = subprocess.run(
         [*cli, "kb", "import", str(path), "--format", "dvc-portal", "--dry-run"],

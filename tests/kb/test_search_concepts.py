@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 
 from tests.support.paths import DATA
 from trolyao.kb.search import ProcedureSearch
-from trolyao.kb.search.actions import SUSPEND, TERMINATE, wanted_actions
 from trolyao.kb.search.concepts import CONCEPTS, concept_words
 from trolyao.kb.search.evaluation import evaluate, read_cases
+from trolyao.kb.search.paper_actions import SUSPEND, TERMINATE, wanted_actions
 
 TEAM_HELDOUT = DATA / "search_team_heldout.jsonl"
 

@@ -55,7 +55,7 @@ def test_officials_see_it_and_citizens_do_not(engine: Engine) -> None:
 
 def test_the_cli_prints_attributes_and_fields(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'stats.db'}"}
-    cli = [sys.executable, "-m", "trolyao.cli"]
+    cli = [sys.executable, "-m", "cli"]
     for step in (["db", "upgrade"], ["kb", "seed"]):
         subprocess.run([*cli, *step], env=env, check=True, capture_output=True)
     text = subprocess.run(

@@ -5,7 +5,9 @@ on /readyz, resource requests and the Redis lock store; HAProxy's configuration 
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import subprocess
 from typing import Any
 
 import yaml
@@ -73,3 +75,44 @@ def test_the_cluster_balancer_checks_replicas_and_retries_only_unsent_requests()
     assert config.count("check inter 1s") == 6  # two of each: api, engine, actions
     assert "retry-on conn-failure" in config and "option redispatch" in config
     assert "option httpchk GET /livez" in config  # a replica without its database still answers
+
+
+def _in_context(path: str, patterns: list[str]) -> bool:
+    """Whether ``path`` is in the build context under .dockerignore ``patterns`` (the last
+    matching pattern wins; a pattern matching a folder matches what is under it)."""
+    included = True
+    parts = path.split("/")
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        glob = pattern[1:] if negated else pattern
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        if glob.startswith("**/"):
+            hit = any(fnmatch.fnmatch(part, glob[3:]) for part in parts)
+        else:
+            hit = any(fnmatch.fnmatch(prefix, glob) for prefix in prefixes)
+        if hit:
+            included = negated
+    return included
+
+
+def test_the_images_hold_no_benchmarks_and_no_tests() -> None:
+    patterns = [
+        line.strip()
+        for line in (PROJECT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    context = [path for path in tracked if _in_context(path, patterns)]
+    assert context and not [p for p in context if p.startswith(("bench/", "tests/", "scripts/"))]
+    for name in ("Dockerfile.app", "Dockerfile.engine"):
+        for source in re.findall(r"^COPY (?!--from)(.+) \S+$", (DEPLOY / name).read_text(), re.M):
+            for item in source.split():
+                assert any(p == item or p.startswith(f"{item}/") for p in context), (name, item)
+    assert "bench" not in (DEPLOY / "Dockerfile.app").read_text()
+    # the wheel holds no benchmarks either
+    found = re.search(r"^include = \[(.*)\]$", (PROJECT / "pyproject.toml").read_text(), re.M)
+    assert found
+    include = re.findall(r'"([^"]+)"', found.group(1))
+    assert "cli*" in include and not any(fnmatch.fnmatch("bench", p) for p in include)

@@ -1,5 +1,5 @@
-"""Import and export of the knowledge base: JSON (records), CSV and Excel (.xlsx) with the
-national database's column names.
+"""Import into the knowledge base: JSON (records), CSV and Excel (.xlsx) with the national
+database's column names, and the national portal's records (export is :mod:`.export`).
 
 Import reads the file twice, streaming: first every row is validated and every error is
 reported (row, column, message); nothing is written unless the whole file is clean (and

@@ -7,7 +7,8 @@ an unsaved record with the same code (:mod:`.preview`), the edge says its own fe
 (:func:`edge_reply`), and feedback polarity is decided once (:mod:`.feedback`) for the
 actions and analytics alike.
 
-May import: ``trolyao.kb``, ``trolyao.settings``, ``vntext``. Never Rasa, never the web.
+May import: ``trolyao.kb``, ``trolyao.helpdesk``, ``trolyao.db``, ``trolyao.schema``,
+``trolyao.settings``, ``vntext``. Never Rasa, never the web.
 """
 
 from trolyao.replies.contact import contact_bullets, contact_values

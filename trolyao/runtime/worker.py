@@ -1,4 +1,5 @@
-"""Background jobs run by ``trolyao worker``: usage ingestion and data deletion requests."""
+"""Background jobs run by ``trolyao worker``: usage ingestion, data deletion requests, and the
+retention purges (old usage events, closed hand-offs)."""
 
 from __future__ import annotations
 

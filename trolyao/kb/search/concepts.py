@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from trolyao.kb.search.actions import PAPERS
+from trolyao.kb.search.paper_actions import PAPERS
 from vntext import accent_signature, fold, surface_tokens
 
 _CONCEPTS_TEXT = """
@@ -112,7 +112,7 @@ CONCEPTS: dict[tuple[str, ...], Concept] = _phrases()
 _LONGEST = max(len(key) for key in CONCEPTS)
 
 # "Mất" is "died" after a relative ("bố tôi vừa mất", "mẹ e mới mất") and "lost" before a
-# paper ("mất căn cước") or after "bị", "làm", "đánh" (search/actions.py reads that sense).
+# paper ("mất căn cước") or after "bị", "làm", "đánh" (search/paper_actions.py reads that sense).
 _DIED = tuple(fold("khai tử").split())
 # folded -> the accents of the kin words it may stand for ("ông", "bà", "mẹ" …)
 _KIN: dict[str, set[str | None]] = {}

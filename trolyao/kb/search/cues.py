@@ -7,7 +7,7 @@ between procedures whose names otherwise look alike:
   dropped, burnt, torn, stolen, or is to be made again ("đánh rơi", "thất lạc", "bị cháy",
   "rách nát", "làm lại", "mất căn cước"). "Mất" alone also means "died" ("bố tôi mất"), so
   it counts only when a paper follows it or "bị" / "làm" / "đánh" comes before it (the
-  phrases are those of :mod:`trolyao.kb.search.actions`, read once for both);
+  phrases are those of :mod:`trolyao.kb.search.paper_actions`, read once for both);
 - **a foreign element** ("có yếu tố nước ngoài"): a foreign country or nationality is
   named ("người Hàn", "chồng Đài Loan", "Việt kiều"). Short country names that are also
   Vietnamese words ("Hàn" / "hạn", "Lào" / "lao động", "Nhật" / "nhất") count only after a
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 
-from trolyao.kb.search.actions import REISSUE, wanted_actions
+from trolyao.kb.search.paper_actions import REISSUE, wanted_actions
 from vntext import accent_signature, fold, surface_tokens
 
 REISSUE_TERMS = ("lai", "cap_lai")
@@ -73,7 +73,7 @@ def cue_terms(text: str) -> tuple[str, ...]:
     folded = [t[0] for t in tokens]
     found: list[str] = []
     pairs = set(itertools.pairwise(folded))
-    if REISSUE in wanted_actions(text):  # lost, dropped, burnt, torn … (search/actions.py)
+    if REISSUE in wanted_actions(text):  # lost, dropped, burnt, torn … (search/paper_actions.py)
         found.extend(REISSUE_TERMS)
     foreign = bool(pairs & _COUNTRIES) or bool(_COUNTRY_WORDS.intersection(folded))
     if not foreign:

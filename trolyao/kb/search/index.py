@@ -23,9 +23,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from trolyao.kb.repository import IndexRow
-from trolyao.kb.search.actions import action_of_name, wanted_actions
 from trolyao.kb.search.concepts import concept_words
 from trolyao.kb.search.cues import FOREIGN_TERMS, cue_terms
+from trolyao.kb.search.paper_actions import action_of_name, wanted_actions
 from trolyao.kb.search.text import NOT_TYPOS, STOPWORDS, Token, content_tokens, terms_of
 from trolyao.kb.search.variants import MISFIT, VARIANTS, misfits, variants_of
 from vntext import fold
@@ -43,7 +43,7 @@ GENERIC_DOCS = 3
 GENERIC_RECALL = 0.75
 FAMILY_SHARE = 0.5
 DOC_PRECISION_SHARE = 0.5  # part of the score from the query's coverage by the whole record
-ACTION_FIT = 1.2  # the procedure does what the citizen asked for (search/actions.py)
+ACTION_FIT = 1.2  # the procedure does what the citizen asked for (search/paper_actions.py)
 ACTION_MISFIT = 0.85  # it does something else with the same paper
 FOREIGN_FIT = 1.12  # a foreign country or nationality named: "… có yếu tố nước ngoài"
 DOMESTIC_FIT = 0.96  # none named: the domestic procedure is the likelier one

@@ -1,4 +1,4 @@
-"""What the citizen wants done with a paper (search/actions.py), the words that are content
+"""What the citizen wants done with a paper (search/paper_actions.py), the words that are content
 in one spelling and filler in another (search/text.py), and country names hidden in everyday
 compounds (search/cues.py): each decides between procedures that share their nouns."""
 
@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from trolyao.kb.search import ProcedureSearch
-from trolyao.kb.search.actions import (
+from trolyao.kb.search.cues import cue_terms
+from trolyao.kb.search.paper_actions import (
     CHANGE,
     COPY,
     EXCHANGE,
@@ -21,7 +22,6 @@ from trolyao.kb.search.actions import (
     action_of_name,
     wanted_actions,
 )
-from trolyao.kb.search.cues import cue_terms
 from trolyao.kb.search.text import content_tokens
 
 

@@ -1,0 +1,78 @@
+"""``trolyao eval`` and ``trolyao redact``: measuring search, and the redaction as a filter."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from trolyao.errors import InvalidQuery
+
+
+def _cmd_eval_search(args: argparse.Namespace) -> int:
+    from trolyao.kb.search import get_search
+    from trolyao.kb.search.evaluation import Candidate, evaluate, read_cases
+    from trolyao.kb.search.guide import two_press_reach
+
+    search = get_search()
+
+    def rank(query: str) -> list[Candidate]:
+        try:
+            return [(hit.name, hit.key) for hit in search.search(query, 5).hits]
+        except InvalidQuery:
+            return []
+
+    try:
+        cases = read_cases(Path(args.file))
+    except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate(cases, rank)
+    reach = two_press_reach(search.index(), cases)
+    print(f"{'form':14} {'n':>5} {'top1':>7} {'top3':>7} {'mrr':>7}")
+    rows = [("overall", report.overall), *list(report.by_form.items())]
+    for name, scores in rows:
+        print(
+            f"{name:14} {scores.count:5d} {scores.top1:7.3f} {scores.top3:7.3f} {scores.mrr:7.3f}"
+        )
+    print(f"reached in at most two presses (a procedure, or a life event): {reach:.3f}")
+    if args.show_misses:
+        for miss in report.misses:
+            print(json.dumps(miss, ensure_ascii=False))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "overall": report.overall.as_dict(),
+                    "by_form": {k: v.as_dict() for k, v in report.by_form.items()},
+                    "two_press_reach": round(reach, 4),
+                }
+            )
+        )
+    return 0
+
+
+def _cmd_redact(_args: argparse.Namespace) -> int:
+    from trolyao.redaction import redact
+
+    for line in sys.stdin:
+        ending = "\n" if line.endswith("\n") else ""
+        sys.stdout.write(redact(line.rstrip("\n")) + ending)
+        sys.stdout.flush()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``eval`` and ``redact`` to the ``trolyao`` command."""
+    ev = sub.add_parser("eval", help="evaluations").add_subparsers(
+        dest="eval_command", required=True
+    )
+    ev_search = ev.add_parser("search", help="top-1/top-3/MRR of search on a JSONL file")
+    ev_search.add_argument("file")
+    ev_search.add_argument("--show-misses", action="store_true")
+    ev_search.add_argument("--json", action="store_true")
+    ev_search.set_defaults(func=_cmd_eval_search)
+    sub.add_parser("redact", help="redact personal data from each stdin line").set_defaults(
+        func=_cmd_redact
+    )
