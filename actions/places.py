@@ -3,15 +3,17 @@ diacritics), kept in the slot ``place_code`` for the conversation, and used by t
 answers: the office of their commune for commune-level procedures, the old name's new
 unit said once, a plain answer to "lên huyện" (there is no district level since 1 July
 2025), and a pointer elsewhere for people outside the province.
+
+Helpers only; the action that takes a place (``action_inform_place``) is in
+:mod:`actions.rerouting`, since a place given may answer a pending procedure question.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -22,6 +24,7 @@ from trolyao.db import get_engine
 from trolyao.places.gazetteer import Place, Unit, gazetteer
 from trolyao.places.models import office
 from trolyao.replies import contact_bullets, fragment
+from trolyao.replies.buttons import button
 from vntext import fold
 
 MAX_BUTTONS = 8
@@ -39,8 +42,8 @@ def district_question(text: str) -> bool:
 
 
 def place_button(unit: Unit) -> dict[str, str]:
-    payload = json.dumps({"place_code": unit.code}, ensure_ascii=False)
-    return {"title": unit.title, "payload": f"/inform_place{payload}"}
+    """A button that says the citizen lives in ``unit``."""
+    return button(unit.title, "inform_place", place_code=unit.code)
 
 
 def _capital(text: str) -> str:
@@ -141,70 +144,6 @@ def names_a_local_place(text: str) -> bool:
     """Whether ``text`` says the citizen is somewhere in the province (a message the
     model took for something else: "giờ tôi chuyển về thị trấn Na Sầm")."""
     return bool(text) and gazetteer().resolve(text).status in ("found", "ambiguous")
-
-
-class ActionOutOfScope(Action):
-    """Outside what the assistant does, unless the message names a place of the province
-    (then it is where the citizen lives), asks about the district level, or tells a
-    situation that a procedure is for (then that procedure is offered)."""
-
-    def name(self) -> str:
-        return "action_out_of_scope"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        text = latest_text(tracker)
-        if names_a_local_place(text):
-            return ActionInformPlace().run(dispatcher, tracker, domain)
-        if district_question(text):
-            dispatcher.utter_message(response="utter_no_district_level")
-            return []
-        from actions.procedures import offer_situation
-
-        if offer_situation(dispatcher, text):  # a situation told without a question
-            return []
-        dispatcher.utter_message(response="utter_out_of_scope")
-        return []
-
-
-class ActionInformPlace(Action):
-    """The citizen says where they live: remember it, and answer the pending place
-    question of the procedure in the conversation with their commune's office."""
-
-    def name(self) -> str:
-        return "action_inform_place"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        text = latest_text(tracker)
-        pending = tracker.get_slot("procedure_key") and (
-            tracker.get_slot("last_attribute") == "place"
-        )
-        given = entity(tracker, "place_code") or gazetteer().resolve(text).status == "found"
-        if pending and given:
-            # "Bạn ở xã/phường nào?" answered: the place question again, for that place
-            # (the procedure's own level decides whether the commune's office applies)
-            from actions.procedures import ActionAnswerProcedure
-
-            return ActionAnswerProcedure().run(dispatcher, tracker, domain)
-        reading = read_place(tracker, dispatcher, domain)
-        events = list(reading.events)
-        if text and district_question(text):
-            dispatcher.utter_message(response="utter_no_district_level")
-        status = reading.place.status
-        if status == "none" and not (text and district_question(text)):
-            from actions.procedures import offer_situation
-
-            # no place: perhaps a situation the model took for one
-            if not offer_situation(dispatcher, text):
-                dispatcher.utter_message(response="utter_place_unknown")
-            return events
-        if status == "found" and reading.place.unit is not None:
-            unit = reading.place.unit
-            dispatcher.utter_message(response="utter_place_set", place_title=unit.said)
-        return events
 
 
 def after_place_answer(

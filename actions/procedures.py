@@ -7,7 +7,6 @@ such as "còn lệ phí thì sao?", the procedure last discussed (slot ``procedu
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -21,96 +20,22 @@ from sqlalchemy.orm import Session
 
 from actions.common import earlier_text, entity, latest_intent, latest_text
 from actions.places import after_place_answer, district_question, office_values, read_place
+from actions.suggestions import CLOSE_SCORE, MAX_CHOICES, offer_life_events, procedure_buttons
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
 from trolyao.kb.life_events import label_of
 from trolyao.kb.models import Procedure
 from trolyao.kb.repository import get_procedure, in_force
-from trolyao.kb.search import SearchHit, get_search
-from trolyao.kb.search.concepts import concept_words
-from trolyao.kb.search.guide import MAX_EVENT_CHOICES, event_procedures, likely_events
-from trolyao.kb.search.paper_actions import REISSUE, wanted_actions
+from trolyao.kb.search import get_search
+from trolyao.kb.search.guide import MAX_EVENT_CHOICES, event_procedures
 from trolyao.replies import contact_values, fragment
 from trolyao.replies.answers import ATTRIBUTES, answer_response, attribute_values
+from trolyao.replies.buttons import button
 
-MAX_CHOICES = 4
 MAX_LISTED = 15
 # With a procedure already in the conversation, a follow-up switches to another one only
 # when it names it clearly ("em là sinh viên thì lệ phí bao nhiêu?" must not leave it).
 SWITCH_SCORE = 0.6
-# Candidates this close to the best are offered together (buttons) rather than one answered.
-CLOSE_SCORE = 0.15
-
-
-BUTTON_CHARS = 64
-
-
-def _button(title: str, intent: str, **entities: str) -> dict[str, str]:
-    payload = f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
-    return {"title": title[:BUTTON_CHARS], "payload": payload}
-
-
-def procedure_buttons(hits: list[SearchHit], intent: str) -> list[dict[str, str]]:
-    """One button per candidate procedure, asking ``intent`` about it.
-
-    A button shows the official name, cut to what a button holds; names that would read
-    the same there show their short names instead, which say how they differ."""
-    hits = hits[:MAX_CHOICES]
-    cut = Counter(h.name[:BUTTON_CHARS] for h in hits)
-    return [
-        _button(
-            h.short_name if cut[h.name[:BUTTON_CHARS]] > 1 and h.short_name else h.name,
-            intent,
-            procedure_key=h.key,
-        )
-        for h in hits
-    ]
-
-
-def life_event_buttons(hits: list[SearchHit]) -> list[dict[str, str]]:
-    """Buttons for the life events of ``hits`` (search/guide.py), each listing its
-    procedures: the way on for a citizen who does not recognise any name offered."""
-    events = likely_events(get_search().index(), hits)
-    return [_button(label_of(e), "list_procedures", life_event=e) for e in events]
-
-
-def offer_life_events(dispatcher: CollectingDispatcher, hits: list[SearchHit]) -> None:
-    """Offer the life events of ``hits`` after the procedures themselves, if any."""
-    buttons = life_event_buttons(hits)
-    if buttons:
-        dispatcher.utter_message(response="utter_life_event_offer", buttons=buttons)
-
-
-def situation_hits(text: str) -> list[SearchHit]:
-    """The procedures a situation told without a question points to ("bà ngoại tôi vừa qua
-    đời sáng nay", "em mới thuê trọ ở khu công nghiệp").
-
-    Only when an everyday phrase of the search thesaurus (search/concepts.py) or a lost
-    paper (search/paper_actions.py) says what happened and search finds a confident match: a
-    message of chit-chat that merely shares words with a situation ("tối nay ăn gì")
-    suggests nothing. The best and those close to it are returned, to be offered as
-    buttons, never answered as a fact.
-    """
-    if not text or not (concept_words(text) or REISSUE in wanted_actions(text)):
-        return []
-    try:
-        result = get_search().search(text, MAX_CHOICES)
-    except InvalidQuery:
-        return []
-    if not result.matched or not result.hits:
-        return []
-    best = result.hits[0].score
-    return [h for h in result.hits if best - h.score < CLOSE_SCORE][:3]
-
-
-def offer_situation(dispatcher: CollectingDispatcher, text: str) -> bool:
-    """Offer the procedures of a situation told without a question (:func:`situation_hits`);
-    return whether one was offered."""
-    hits = situation_hits(text)
-    if hits:
-        buttons = procedure_buttons(hits, "ask_procedure_overview")
-        dispatcher.utter_message(response="utter_situation_suggest", buttons=buttons)
-    return bool(hits)
 
 
 class ActionAnswerProcedure(Action):
@@ -122,6 +47,13 @@ class ActionAnswerProcedure(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        return answer_procedure(dispatcher, tracker, domain)
+
+    @classmethod
+    def answer(
+        cls, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The answer (:func:`answer_procedure`)."""
         intent = latest_intent(tracker)
         attribute = ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute") or "overview"
         intent = next((k for k, v in ATTRIBUTES.items() if v == attribute), intent)
@@ -134,17 +66,17 @@ class ActionAnswerProcedure(Action):
             if (
                 place.changed
                 and not in_context
-                and not self._names_procedure(session, latest_text(tracker))
+                and not cls._names_procedure(session, latest_text(tracker))
             ):
                 # "sđt ubnd p. Đông Kinh là bn": about the commune's office, no procedure
                 values = office_values(domain, place.code) if place.code else None
                 if values:
                     dispatcher.utter_message(response="utter_place_office", **values)
                     return place.events
-            procedure = self._resolve(dispatcher, tracker, domain, session, intent)
+            procedure = cls._resolve(dispatcher, tracker, domain, session, intent)
             if procedure is None:
                 return [SlotSet("last_attribute", attribute), *place.events]
-            self._answer(dispatcher, domain, procedure, attribute, entity(tracker, "detail"))
+            cls._answer(dispatcher, domain, procedure, attribute, entity(tracker, "detail"))
             events = list(place.events)
             if attribute == "place":
                 after_place_answer(dispatcher, domain, procedure.levels, place.code)
@@ -158,8 +90,9 @@ class ActionAnswerProcedure(Action):
                 *events,
             ]
 
+    @classmethod
     def _resolve(
-        self,
+        cls,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
@@ -188,16 +121,16 @@ class ActionAnswerProcedure(Action):
             if result.ambiguous:
                 close = [h for h in result.hits if result.hits[0].score - h.score < CLOSE_SCORE]
                 if current in keys[: len(close)]:
-                    return self._load(session, current)
+                    return cls._load(session, current)
                 dispatcher.utter_message(
                     response="utter_procedure_choose",
                     buttons=procedure_buttons(close if len(close) > 1 else result.hits, intent),
                 )
                 offer_life_events(dispatcher, result.hits)
                 return None
-            return self._load(session, keys[0])
+            return cls._load(session, keys[0])
         if current:
-            procedure = self._load(session, current)
+            procedure = cls._load(session, current)
             if procedure is not None:
                 return procedure
         if result is None or not result.terms:
@@ -261,12 +194,20 @@ class ActionAnswerProcedure(Action):
             .order_by(Procedure.name)
         ).all()
         buttons = [
-            _button(r.name, intent, procedure_key=r.key)
+            button(r.name, intent, procedure_key=r.key)
             for r in related
             if attribute_values(r, attribute, domain) is not None
         ][:MAX_CHOICES]
         if buttons:
             dispatcher.utter_message(response="utter_procedure_related", buttons=buttons)
+
+
+def answer_procedure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
+    """Answer the asked attribute of the procedure in question: what ``action_answer_procedure``
+    does, also for the re-routing actions that find a procedure question in another intent."""
+    return ActionAnswerProcedure.answer(dispatcher, tracker, domain)
 
 
 def _listed(domain: DomainDict, rows: Sequence[Any]) -> str:
@@ -307,7 +248,7 @@ class ActionListProcedures(Action):
                 list_title=f"{wanted}:",
                 procedures=_listed(domain, chosen),
                 buttons=[
-                    _button(r.name, "ask_procedure_overview", procedure_key=r.code or r.slug)
+                    button(r.name, "ask_procedure_overview", procedure_key=r.code or r.slug)
                     for r in chosen[:MAX_CHOICES]
                 ],
             )
@@ -320,7 +261,7 @@ class ActionListProcedures(Action):
             response="utter_procedure_fields",
             count=len(rows),
             fields="\n".join(f"• {i}" for i in items),
-            buttons=[_button(f, "list_procedures", field=f) for f, _ in fields.most_common(6)],
+            buttons=[button(f, "list_procedures", field=f) for f, _ in fields.most_common(6)],
         )
         return []
 
@@ -339,7 +280,7 @@ class ActionListProcedures(Action):
             list_title=f"{label_of(event)}:",
             procedures=_listed(domain, rows),
             buttons=[
-                _button(
+                button(
                     r.short_name or r.name, "ask_procedure_overview", procedure_key=r.code or r.slug
                 )
                 for r in rows[:MAX_EVENT_CHOICES]

@@ -1,4 +1,4 @@
-"""Contact details, hand-off to an official, and help when the message was not understood."""
+"""Contact details and the hand-off to an official."""
 
 from __future__ import annotations
 
@@ -9,19 +9,11 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import entity, latest_intent, latest_text
-from actions.places import (
-    ActionInformPlace,
-    district_question,
-    names_a_local_place,
-    office_values,
-    read_place,
-)
-from actions.procedures import offer_life_events, offer_situation, procedure_buttons
+from actions.places import district_question, names_a_local_place, office_values, read_place
 from trolyao.db import get_engine
-from trolyao.errors import InvalidQuery
 from trolyao.handoffs import answer_consent, contact_recorded, open_case
-from trolyao.kb.search import get_search
 from trolyao.replies import contact_values, fragment
+from trolyao.replies.buttons import button
 
 
 class ActionContact(Action):
@@ -60,30 +52,37 @@ class ActionRequestHuman(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        stage = tracker.get_slot("handoff_stage")
-        intent = latest_intent(tracker)
-        sender = tracker.sender_id
-        channel = str((tracker.latest_message.get("metadata") or {}).get("channel") or "web")
-        with Session(get_engine()) as session, session.begin():
-            if entity(tracker, "handoff_contact") == "given" and contact_recorded(session, sender):
-                dispatcher.utter_message(response="utter_handoff_recorded")
-                return [SlotSet("handoff_stage", None), SlotSet("handoff_requested", True)]
-            if stage == "consent" and intent in ("affirm", "deny"):
-                answer_consent(session, sender, given=intent == "affirm")
-                if intent == "affirm":
-                    dispatcher.utter_message(response="utter_handoff_ask_contact")
-                    return [SlotSet("handoff_stage", "contact")]
-                dispatcher.utter_message(response="utter_handoff", **contact_values(domain))
-                return [SlotSet("handoff_stage", None)]
-            open_case(session, sender, channel)
-        dispatcher.utter_message(
-            response="utter_handoff_consent",
-            buttons=[
-                {"title": fragment(domain, "utter_fragment_yes"), "payload": "/affirm"},
-                {"title": fragment(domain, "utter_fragment_no"), "payload": "/deny"},
-            ],
-        )
-        return [SlotSet("handoff_stage", "consent"), SlotSet("handoff_requested", True)]
+        return request_human(dispatcher, tracker, domain)
+
+
+def request_human(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
+    """The hand-off's next step (:class:`ActionRequestHuman`)."""
+    stage = tracker.get_slot("handoff_stage")
+    intent = latest_intent(tracker)
+    sender = tracker.sender_id
+    channel = str((tracker.latest_message.get("metadata") or {}).get("channel") or "web")
+    with Session(get_engine()) as session, session.begin():
+        if entity(tracker, "handoff_contact") == "given" and contact_recorded(session, sender):
+            dispatcher.utter_message(response="utter_handoff_recorded")
+            return [SlotSet("handoff_stage", None), SlotSet("handoff_requested", True)]
+        if stage == "consent" and intent in ("affirm", "deny"):
+            answer_consent(session, sender, given=intent == "affirm")
+            if intent == "affirm":
+                dispatcher.utter_message(response="utter_handoff_ask_contact")
+                return [SlotSet("handoff_stage", "contact")]
+            dispatcher.utter_message(response="utter_handoff", **contact_values(domain))
+            return [SlotSet("handoff_stage", None)]
+        open_case(session, sender, channel)
+    dispatcher.utter_message(
+        response="utter_handoff_consent",
+        buttons=[
+            button(fragment(domain, "utter_fragment_yes"), "affirm"),
+            button(fragment(domain, "utter_fragment_no"), "deny"),
+        ],
+    )
+    return [SlotSet("handoff_stage", "consent"), SlotSet("handoff_requested", True)]
 
 
 class ActionYesNo(Action):
@@ -96,35 +95,6 @@ class ActionYesNo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("handoff_stage") == "consent":
-            return ActionRequestHuman().run(dispatcher, tracker, domain)
+            return request_human(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_anything_else")
-        return []
-
-
-class ActionFallback(Action):
-    """Help to rephrase, offering the procedures nearest to the message."""
-
-    def name(self) -> str:
-        return "action_fallback"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        hits = []
-        text = latest_text(tracker)
-        if names_a_local_place(text):  # "tôi ở xã …" the model was unsure of
-            return ActionInformPlace().run(dispatcher, tracker, domain)
-        if offer_situation(dispatcher, text):  # a situation told without a question
-            return []
-        if text:
-            try:
-                hits = get_search().search(text, 3).hits
-            except InvalidQuery:
-                hits = []
-        if hits:
-            buttons = procedure_buttons(hits, "ask_procedure_overview")
-            dispatcher.utter_message(response="utter_fallback", buttons=buttons)
-            offer_life_events(dispatcher, hits)
-        else:
-            dispatcher.utter_message(response="utter_fallback_no_suggestion")
         return []

@@ -67,3 +67,25 @@ def test_modules_stay_readable_or_are_named_exceptions() -> None:
         if path.read_text("utf-8").count("\n") > MAX_LINES
     }
     assert set(long) == set(LONG_MODULES), long
+
+
+def test_no_action_calls_another_actions_run() -> None:
+    for path in (ROOT / "actions").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "run"
+                and isinstance(node.func.value, ast.Call)
+            ):
+                raise AssertionError(f"{path.name}:{node.lineno} calls another action's run()")
+
+
+def test_button_payloads_are_built_in_one_place() -> None:
+    builder = ROOT / "trolyao" / "replies" / "buttons.py"
+    for package in ("actions", "trolyao", "edge", "bot", "api"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path == builder:
+                continue
+            text = path.read_text("utf-8")
+            assert '"payload": f"/' not in text and '"payload": "/' not in text, path

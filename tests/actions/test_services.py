@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from actions.data_deletion import ActionAskDataDeletion, ActionCancelDataDeletion, ActionDeleteData
 from actions.dossiers import ActionCheckDossierStatus
 from actions.feedback import ActionRecordFeedback
-from actions.support import ActionContact, ActionFallback, ActionRequestHuman, ActionYesNo
+from actions.rerouting import ActionFallback
+from actions.support import ActionContact, ActionRequestHuman, ActionYesNo
 from tests.support.trackers import make_tracker
 from trolyao.db import make_engine
 from trolyao.deletion import DeletionRequest, process_deletions

@@ -15,9 +15,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine
 
-from actions.places import ActionInformPlace, ActionOutOfScope
-from actions.procedures import situation_hits
-from actions.support import ActionFallback
+from actions.rerouting import ActionFallback, ActionInformPlace, ActionOutOfScope
+from actions.suggestions import situation_hits
 from tests.support.trackers import make_tracker
 
 BARE = Path(__file__).resolve().parents[1] / "data" / "bare_situations_team.jsonl"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from actions.procedures import procedure_buttons
+from actions.suggestions import procedure_buttons
 from trolyao.kb.search import ProcedureSearch, SearchHit
 from trolyao.kb.search.variants import VARIANTS, misfits, variants_of
 

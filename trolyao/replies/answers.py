@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from trolyao.kb.models import Document, Fee, Procedure, SubmissionChannel
+from trolyao.replies.buttons import button
 from trolyao.replies.domain import Domain, fragment
 from trolyao.settings import get_settings
 
@@ -123,10 +124,7 @@ def _document_line(doc: Document, domain: Domain, limit: int = DOCUMENT_CHARS) -
 
 
 def _button(title: str, procedure: Procedure, intent: str, detail: str) -> dict[str, str]:
-    import json
-
-    entities = {"procedure_key": procedure.key, "detail": detail}
-    return {"title": title[:64], "payload": f"/{intent}{json.dumps(entities, ensure_ascii=False)}"}
+    return button(title, intent, procedure_key=procedure.key, detail=detail)
 
 
 def _documents(procedure: Procedure, domain: Domain, detail: str | None) -> dict[str, Any] | None:
