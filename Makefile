@@ -123,7 +123,7 @@ eval-search: install-app  ## Top-1 / top-3 / MRR of search on every evaluation f
 eval-nlu: train  ## Intent accuracy and macro-F1 per form on every evaluation file
 	@for file in tests/data/nlu_heldout.jsonl tests/data/nlu_team_stories.jsonl tests/data/nlu_citizen_dev.jsonl; do \
 		echo "== $$file"; \
-		$(ENGINE)/bin/python scripts/eval_nlu.py models/trolyao.tar.gz $$file || exit 1; \
+		$(APP)/bin/python scripts/eval_nlu.py $$file || exit 1; \
 	done
 
 clean:  ## Remove environments, models and local state

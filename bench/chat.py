@@ -8,7 +8,6 @@ import os
 import platform
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import time
@@ -19,7 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 
-from trolyao.runtime.engine import ENGINE_BIN, engine_command, engine_env
+from trolyao.runtime.engine import engine_env, engine_ready, engine_run_argv, train_argv
+from trolyao.runtime.local import free_port, seeded_database, wait_until
 from trolyao.runtime.supervisor import action_server_argv
 from trolyao.settings import PROJECT_ROOT
 
@@ -163,12 +163,6 @@ async def drive(
 # --- the whole benchmark: ours against stock Rasa, same data, same run ---------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def fresh_workdir(path: Path) -> Path:
     """An empty folder for one benchmark run (the previous run's is removed)."""
     if path.exists():
@@ -177,52 +171,21 @@ def fresh_workdir(path: Path) -> Path:
     return path
 
 
-def seeded_database(folder: Path) -> str:
-    """A new SQLite app database in ``folder``, migrated and seeded; its URL."""
-    from trolyao import migrate
-    from trolyao.db import make_engine, session_scope
-    from trolyao.kb.seed import seed_all
-
-    database_url = f"sqlite:///{folder / 'app.db'}"
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_all(session)
-    engine.dispose()
-    return database_url
-
-
 def wait_for(url: str, key: str | None, timeout: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            response = httpx.get(url, timeout=2.0)
-            if response.status_code == 200 and (key is None or response.json().get(key)):
-                return time.monotonic() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{url} not ready after {timeout:.0f} s")
+    """Until ``url`` answers 200 (with a true ``key`` in its JSON, when given); the seconds."""
+
+    def check() -> bool:
+        response = httpx.get(url, timeout=2.0)
+        return response.status_code == 200 and (key is None or bool(response.json().get(key)))
+
+    return wait_until(check, timeout, url)
 
 
 def train(config: Path, out: Path, name: str) -> float:
-    """Train a model with ``config`` on the project's data; return the seconds it took."""
+    """Train stock Rasa with ``config`` on the project's data; return the seconds it took."""
     started = time.monotonic()
     subprocess.run(
-        [
-            str(ENGINE_BIN / "rasa"),
-            "train",
-            "--config",
-            str(config),
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-            "--out",
-            str(out),
-            "--fixed-model-name",
-            name,
-        ],
+        train_argv(config, out, name, stock=True),
         cwd=PROJECT_ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -248,35 +211,31 @@ def measure_variant(
     log = (workdir / f"rasa-{label}.log").open("wb")
     # ours runs through our engine command (with its patches) and serves only the edge's
     # channel; stock is plain `rasa` with its open REST channel
-    command = engine_command() if label == "ours" else [str(ENGINE_BIN / "rasa")]
     credentials = workdir / f"credentials-{label}.yml"
     credentials.write_text(
         (PROJECT_ROOT / "credentials.yml").read_text("utf-8") if label == "ours" else "rest:\n",
         "utf-8",
     )
     process = subprocess.Popen(
-        [
-            *command,
-            "run",
-            "--model",
-            str(model),
-            "--endpoints",
-            str(endpoints_file),
-            "--credentials",
-            str(credentials),
-            "--enable-api",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        engine_run_argv(
+            port, endpoints_file, model=model, credentials=credentials, stock=label != "ours"
+        ),
         cwd=PROJECT_ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
         env=engine_env(TF_CPP_MIN_LOG_LEVEL="3", EDGE_ENGINE_TOKEN=EDGE_TOKEN),
     )
     try:
-        ready_s = wait_for(f"http://127.0.0.1:{port}/status", "model_id", 240)
+        # ours: the edge channel's readiness; stock: its root route (Rasa loads the model
+        # before it listens), neither through Rasa's HTTP API
+        base = f"http://127.0.0.1:{port}"
+        ready_s = wait_until(
+            (lambda: engine_ready(base, EDGE_TOKEN))
+            if label == "ours"
+            else (lambda: httpx.get(base, timeout=2.0).status_code == 200),
+            240,
+            f"the {label} engine",
+        )
         result = asyncio.run(
             drive(
                 f"http://127.0.0.1:{port}",

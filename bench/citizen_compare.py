@@ -23,21 +23,23 @@ import platform
 import secrets
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
 
-from bench.chat import free_port, fresh_workdir, seeded_database, train
+from bench.chat import fresh_workdir, train
 from bench.citizen import require_wrk, run_citizen_benchmark
 from trolyao.runtime.engine import (
-    ENGINE_BIN,
-    engine_command,
     engine_env,
+    engine_ready,
+    engine_run_argv,
     ensure_model,
     training_fingerprint,
 )
+from trolyao.runtime.local import free_port, seeded_database, wait_until
 from trolyao.runtime.rasa_config import endpoints as our_endpoints
 from trolyao.runtime.supervisor import APP_BIN, action_server_argv
 from trolyao.settings import PROJECT_ROOT, Settings
@@ -45,22 +47,24 @@ from trolyao.settings import PROJECT_ROOT, Settings
 VARIANTS = ("ours", "stock")
 
 
-def _wait(url: str, timeout: float, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until ``url`` answers 200 (and, for Rasa's /status, a model is loaded)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def _wait(
+    ready: Callable[[], bool], timeout: float, process: subprocess.Popen[bytes], log: Path
+) -> None:
+    """Until ``ready()`` says so, or ``process`` stops."""
+
+    def check() -> bool:
         if process.poll() is not None:
             raise SystemExit(f"it stopped; see {log}")
-        try:
-            response = httpx.get(url, timeout=2)
-            if response.status_code == 200 and (
-                "/status" not in url or response.json().get("model_id")
-            ):
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within {timeout:.0f} s; see {log}")
+        return ready()
+
+    try:
+        wait_until(check, timeout, f"{log.stem} (see {log})")
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
+def _http_ok(url: str) -> Callable[[], bool]:
+    return lambda: httpx.get(url, timeout=2).status_code == 200
 
 
 class Stack:
@@ -70,7 +74,13 @@ class Stack:
         self.folder = folder
         self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], ready: str | None) -> None:
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        ready: Callable[[], bool] | None,
+    ) -> None:
         log = self.folder / f"{name}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
@@ -100,12 +110,12 @@ class Stack:
                 process.kill()
 
 
-def _engine(variant: str, folder: Path, settings: Settings, token: str) -> list[str]:
-    """The engine's command for ``variant`` (its endpoints file written in ``folder``)."""
+def _engine(variant: str, folder: Path, settings: Settings) -> list[str]:
+    """The engine's command for ``variant`` (its endpoints file written in ``folder``): ours,
+    or stock Rasa; both serve only the edge's channel (credentials.yml), as make run does."""
     if variant == "ours":
-        command, model, config = engine_command(), ensure_model(), our_endpoints(settings)
+        model, config = ensure_model(), our_endpoints(settings)
     else:
-        command = [str(ENGINE_BIN / "rasa")]
         model = folder.parent.parent / "stock-model" / "stock.tar.gz"
         config = {
             "action_endpoint": {
@@ -115,13 +125,10 @@ def _engine(variant: str, folder: Path, settings: Settings, token: str) -> list[
             "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(folder / "t.db")},
             "event_broker": {"type": "SQL", "dialect": "sqlite", "db": str(folder / "e.db")},
         }
-    credentials = PROJECT_ROOT / "credentials.yml"  # the edge's channel, nothing else
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump(config), "utf-8")
-    port = settings.rasa_url.rsplit(":", 1)[1]
-    argv = [*command, "run", "--model", str(model), "--endpoints", str(endpoints)]
-    argv += ["--credentials", str(credentials), "--interface", "127.0.0.1", "--port", port]
-    return [*argv, "--enable-api", "--auth-token", token]  # as make run: /status, token
+    port = int(settings.rasa_url.rsplit(":", 1)[1])
+    return engine_run_argv(port, endpoints, model=model, stock=variant == "stock")
 
 
 def measure(variant: str, workdir: Path, connections: int, seconds: int) -> dict[str, Any]:
@@ -149,7 +156,6 @@ def measure(variant: str, workdir: Path, connections: int, seconds: int) -> dict
         "ACTION_SERVER_URL": settings.action_server_url,
         "ACTION_SERVER_TOKEN": settings.action_server_token or "",
         "EDGE_ENGINE_TOKEN": settings.edge_engine_token or "",
-        "RASA_AUTH_TOKEN": secrets.token_urlsafe(32),  # the API's readiness asks the engine
         "CHAT_RATE_PER_IP": "1000000",
         "CHAT_RATE_PER_SESSION": "1000000",
         "SANIC_HOST": "127.0.0.1",
@@ -161,16 +167,20 @@ def measure(variant: str, workdir: Path, connections: int, seconds: int) -> dict
             "actions",
             action_server_argv(actions_port),
             env,
-            f"{settings.action_server_url}/health",
+            _http_ok(f"{settings.action_server_url}/health"),
         )
-        token = env["RASA_AUTH_TOKEN"]
-        argv = _engine(variant, folder, settings, token)
+        argv = _engine(variant, folder, settings)
         timeout = str(max(1.0, settings.engine_timeout_seconds - 0.5))
         engine_environment = {**env, **engine_env(ACTION_TIMEOUT_SECONDS=timeout)}
         engine_environment.update({k: env[k] for k in ("EDGE_ENGINE_TOKEN", "DATABASE_URL")})
-        stack.start("engine", argv, engine_environment, f"{settings.rasa_url}/status?token={token}")
+        stack.start(
+            "engine",
+            argv,
+            engine_environment,
+            lambda: engine_ready(settings.rasa_url, settings.edge_engine_token),
+        )
         api = [str(APP_BIN / "trolyao"), "api", "--host", "127.0.0.1", "--port", str(api_port)]
-        stack.start("api", api, env, f"http://127.0.0.1:{api_port}/readyz")
+        stack.start("api", api, env, _http_ok(f"http://127.0.0.1:{api_port}/readyz"))
         stack.start("worker", [str(APP_BIN / "trolyao"), "worker"], env, None)
         url = f"http://127.0.0.1:{api_port}"
         run_citizen_benchmark(url, connections, 5)  # warm-up: caches, pools, first sessions

@@ -14,8 +14,9 @@ from typing import Any
 
 import httpx
 
-from bench.chat import free_port, percentile, wait_for
+from bench.chat import percentile, wait_for
 from bench.peers.telegram import TOKEN, FakeTelegram, message_update
+from trolyao.runtime.local import free_port
 
 
 def run_webhook_benchmark(updates: int, concurrency: int, output: Path) -> dict[str, Any]:

@@ -15,10 +15,11 @@ from typing import Any
 
 import httpx
 
-from bench.chat import free_port, percentile, wait_for
+from bench.chat import percentile, wait_for
 from bench.peers.zalo import FakeZalo
 from bot.zalo import signature
 from trolyao import migrate
+from trolyao.runtime.local import free_port
 
 APP_ID = "bench-app"
 SECRET = "bench-oa-secret"  # noqa: S105 (the benchmark's own key)

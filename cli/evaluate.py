@@ -1,4 +1,5 @@
-"""``trolyao eval`` and ``trolyao redact``: measuring search, and the redaction as a filter."""
+"""``trolyao eval``, ``trolyao nlu`` and ``trolyao redact``: measuring search, reading intents
+from the trained model, and the redaction as a filter."""
 
 from __future__ import annotations
 
@@ -63,6 +64,25 @@ def _cmd_redact(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_nlu_parse(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from trolyao.runtime.engine import ENGINE_BIN, engine_env, model_path
+
+    model = Path(args.model) if args.model else model_path()
+    if not model.exists():
+        print(f"error: no trained model at {model} (make train)", file=sys.stderr)
+        return 2
+    command = [str(ENGINE_BIN / "python"), "-m", "rasa_ext.parse", str(model)]
+    env = engine_env(TF_CPP_MIN_LOG_LEVEL="3")
+    if args.text == "-":  # stdin and stdout pass straight through, a line at a time
+        return subprocess.run(command, env=env, check=False).returncode
+    done = subprocess.run(
+        command, env=env, input=args.text.replace("\n", " ") + "\n", text=True, check=False
+    )
+    return done.returncode
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``eval`` and ``redact`` to the ``trolyao`` command."""
     ev = sub.add_parser("eval", help="evaluations").add_subparsers(
@@ -73,6 +93,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev_search.add_argument("--show-misses", action="store_true")
     ev_search.add_argument("--json", action="store_true")
     ev_search.set_defaults(func=_cmd_eval_search)
+    nlu = sub.add_parser("nlu", help="the trained model's NLU").add_subparsers(
+        dest="nlu_command", required=True
+    )
+    nlu_parse = nlu.add_parser(
+        "parse",
+        help="intents of messages ('-': one per stdin line); one JSON object per line: "
+        '{"text", "intent", "confidence"}',
+    )
+    nlu_parse.add_argument("text")
+    nlu_parse.add_argument("--model", default=None, help="default: models/trolyao.tar.gz")
+    nlu_parse.set_defaults(func=_cmd_nlu_parse)
     sub.add_parser("redact", help="redact personal data from each stdin line").set_defaults(
         func=_cmd_redact
     )

@@ -1,7 +1,7 @@
 # The app env image: the API, the action server and the worker (one image, three commands).
 #   docker build -f deploy/Dockerfile.app -t trolyao-app .
 # Pinned by requirements/app.lock (hashes); non-root; no secret is baked in: every secret
-# (EDGE_ENGINE_TOKEN, ACTION_SERVER_TOKEN, RASA_AUTH_TOKEN, database passwords …) comes
+# (EDGE_ENGINE_TOKEN, ACTION_SERVER_TOKEN, database passwords …) comes
 # from the environment at run time (docs/deploy.md).
 FROM python:3.11-slim-bookworm
 

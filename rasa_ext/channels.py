@@ -1,5 +1,9 @@
 """The engine's only way in: the edge's channel, with the edge's shared secret.
 
+The engine runs without Rasa's HTTP API (no ``--enable-api``: no ``PUT /model``, no tracker
+reads or writes, no ``trigger_intent``); its readiness is ``GET /webhooks/edge/ready``,
+behind the same token.
+
 Rasa's REST channel (``rest:``) takes any caller, so a client reaching the engine could
 skip the edge: its redaction, limits and usage logging. ``EdgeInput`` is the REST channel
 behind a bearer token (``EDGE_ENGINE_TOKEN``, at least 32 characters), compared in
@@ -61,6 +65,16 @@ class EdgeInput(RestInput):
             return await on_new_message(message)
 
         webhook = super().blueprint(with_edge_id)
+
+        @webhook.route("/ready", methods=["GET"])  # type: ignore[misc]
+        async def ready(request: Request) -> HTTPResponse:
+            """Whether a model is loaded: the readiness check of the supervisor, the
+            cluster and the API's /readyz, so that Rasa's HTTP API stays closed."""
+            agent = getattr(request.app.ctx, "agent", None)
+            model_id = getattr(agent, "model_id", None) if agent is not None else None
+            if agent is None or not agent.is_ready() or not model_id:
+                return response.json({"ready": False}, status=503)
+            return response.json({"ready": True, "model_id": model_id})
 
         @webhook.middleware("request")  # type: ignore[misc]
         async def authenticate(request: Request) -> HTTPResponse | None:

@@ -39,7 +39,6 @@ class Settings(BaseSettings):
 
     # The Rasa engine and the action server (localhost only).
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_auth_token: str | None = None
     # The engine answers only the edge (its channel needs this bearer token), and the
     # action server only the engine (Rasa sends this token with every action call).
     edge_engine_token: str | None = Field(default=None, min_length=32)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.deps import SessionDep
+from trolyao.runtime.engine import ready_url
 from trolyao.settings import get_settings
 
 router = APIRouter(tags=["health"])
@@ -32,9 +33,11 @@ def healthz(session: SessionDep) -> dict[str, str]:
 
 async def _check_rasa(client: httpx.AsyncClient) -> tuple[bool, str]:
     settings = get_settings()
-    params = {"token": settings.rasa_auth_token} if settings.rasa_auth_token else None
+    token = settings.edge_engine_token
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        response = await client.get(f"{settings.rasa_url}/status", params=params)
+        # the edge channel's readiness route: Rasa's HTTP API stays closed
+        response = await client.get(ready_url(settings.rasa_url), headers=headers)
     except httpx.HTTPError as exc:
         return False, f"unreachable: {type(exc).__name__}"
     if response.status_code != 200:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from actions.server import authorized
-from tests.support.assistant import ACTION_TOKEN, Assistant, free_port
+from tests.support.assistant import ACTION_TOKEN, EDGE_TOKEN, Assistant, free_port
 from trolyao.runtime.rasa_config import endpoints
 from trolyao.runtime.secrets import NAMES, ensure_secrets
 from trolyao.settings import Settings
@@ -39,6 +39,42 @@ def test_the_engine_refuses_a_caller_without_the_edges_token(assistant: Assistan
     assert rest.status_code == 404
     answered = httpx.post(url, json=body, headers=assistant.edge_headers, timeout=30)
     assert answered.status_code == 200 and answered.json()
+
+
+def test_rasas_http_api_is_closed_and_readiness_needs_the_edges_token(
+    assistant: Assistant,
+) -> None:
+    base = assistant.rasa_url
+    # no model loading (code execution), no training, no tracker read/write, no intent trigger
+    assert httpx.get(f"{base}/status", timeout=30).status_code == 404
+    assert httpx.put(f"{base}/model", json={"model_file": "/tmp/x"}, timeout=30).status_code in (
+        404,
+        405,
+    )
+    assert httpx.post(f"{base}/model/train", json={}, timeout=30).status_code in (404, 405)
+    assert httpx.get(f"{base}/conversations/web-x/tracker", timeout=30).status_code == 404
+    trigger = f"{base}/conversations/web-x/trigger_intent"
+    assert httpx.post(trigger, json={"name": "greet"}, timeout=30).status_code in (404, 405)
+    ready = f"{base}/webhooks/edge/ready"
+    assert httpx.get(ready, timeout=30).status_code == 401
+    answered = httpx.get(ready, headers=assistant.edge_headers, timeout=30)
+    assert answered.status_code == 200 and answered.json()["model_id"]
+
+
+def test_no_engine_process_has_a_secret_on_its_command_line(assistant: Assistant) -> None:
+    seen = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "rasa_ext.engine" in cmdline or "actions.server" in cmdline:
+            seen += 1
+            assert EDGE_TOKEN not in cmdline and ACTION_TOKEN not in cmdline
+            assert "--auth-token" not in cmdline and "--enable-api" not in cmdline
+    assert seen >= 2
 
 
 def test_the_action_server_refuses_a_caller_without_the_engines_token(

@@ -32,7 +32,7 @@ TROLYAO = str(Path(sys.executable).parent / "trolyao")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 POLITE = edge_reply("unavailable")
 LOAD = ("thủ tục làm hộ chiếu", "lệ phí bao nhiêu", "nộp ở đâu", "mất bao lâu", "cần giấy tờ gì")
-SECRET_NAMES = ("RASA_AUTH_TOKEN", "EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN")
+SECRET_NAMES = ("EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN")
 NAMES = ("engine1", "engine2", "actions1", "actions2", "api1", "api2", "worker", "balancer")
 
 

@@ -68,3 +68,16 @@ def test_written_file_is_yaml_rasa_can_read(tmp_path: Path) -> None:
         Settings(tracker_store_url=f"sqlite:///{tmp_path / 't.db'}"), tmp_path / "endpoints.yml"
     )
     assert yaml.safe_load(path.read_text())["tracker_store"]["db"] == str(tmp_path / "t.db")
+
+
+def test_the_written_endpoints_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "endpoints.yml"
+    path.write_text("old: 1\n")
+    path.chmod(0o644)  # a file left from before, with a wide mode
+    settings = Settings(
+        action_server_token="s" * 40,
+        tracker_store_url="postgresql+psycopg://u:secret-pw@127.0.0.1:5432/t",
+    )
+    write_endpoints(settings, path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert yaml.safe_load(path.read_text())["action_endpoint"]["token"] == "s" * 40

@@ -2,47 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
-import socket
+import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from trolyao import migrate
-from trolyao.db import make_engine, session_scope
-from trolyao.kb.seed import seed_all
-from trolyao.runtime.engine import engine_command, engine_env, model_path
+from trolyao.runtime.engine import engine_env, engine_ready, engine_run_argv, model_path
+from trolyao.runtime.local import free_port, seeded_database, wait_until
 from trolyao.runtime.rasa_config import write_endpoints
 from trolyao.runtime.supervisor import action_server_argv
 from trolyao.settings import PROJECT_ROOT, Settings, get_settings
 
 APP_PYTHON = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(check: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():  # type: ignore[operator]
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{what} did not come up within {timeout:.0f} s")
+__all__ = ["Assistant", "assistant", "free_port", "serve_api", "wait_until"]
 
 
 # The shared secrets of a test run (make run generates its own in var/secrets.env).
@@ -75,17 +57,27 @@ class Assistant:
     def text(self, sender: str, message: str) -> str:
         return "\n".join(str(m.get("text", "")) for m in self.say(sender, message))
 
+    def events(self, sender: str) -> list[dict[str, Any]]:
+        """``sender``'s conversation as the tracker store holds it (Rasa's HTTP API is
+        closed, so the tests read the store, as the worker does)."""
+        with sqlite3.connect(self.tracker_db) as conn:
+            rows = conn.execute(
+                "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+            ).fetchall()
+        return [json.loads(data) for (data,) in rows]
+
+    def slots(self, sender: str) -> dict[str, Any]:
+        """``sender``'s slots now: the last value each slot event set."""
+        return {
+            str(e["name"]): e.get("value") for e in self.events(sender) if e.get("event") == "slot"
+        }
+
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     assert model_path().exists(), "train first: `make test` runs `trolyao train`"
     tmp = tmp_path_factory.mktemp("e2e")
-    database_url = f"sqlite:///{tmp / 'app.db'}"
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    with session_scope(engine) as session:
-        seed_all(session)
-    engine.dispose()
+    database_url = seeded_database(tmp)
     rasa_port, actions_port = free_port(), free_port()
     settings = Settings(
         database_url=database_url,
@@ -117,21 +109,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
             stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(
-            [
-                *engine_command(),
-                "run",
-                "--model",
-                str(model_path()),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(PROJECT_ROOT / "credentials.yml"),
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
-            ],
+            engine_run_argv(rasa_port, endpoints),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=logs[1],
@@ -150,11 +128,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
             60,
             "the action server",
         )
-        wait_until(
-            lambda: bool(httpx.get(f"{found.rasa_url}/status").json().get("model_id")),
-            180,
-            "the Rasa engine",
-        )
+        wait_until(lambda: engine_ready(found.rasa_url, EDGE_TOKEN), 180, "the Rasa engine")
         yield found
     finally:
         for process in processes:

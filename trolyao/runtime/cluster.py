@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from trolyao.runtime.engine import engine_command, engine_env, ensure_model, model_path
+from trolyao.runtime.engine import engine_env, engine_ready, engine_run_argv, ensure_model
 from trolyao.runtime.rasa_config import write_endpoints
 from trolyao.runtime.supervisor import APP_BIN, Process, action_server_argv, supervise
 from trolyao.settings import PROJECT_ROOT, Settings
@@ -218,23 +218,7 @@ def build_cluster(settings: Settings, topology: Topology, haproxy: str) -> list[
         )
     timeout = str(max(1.0, settings.engine_timeout_seconds - 0.5))
     for i, port in enumerate(topology.engines, start=1):
-        argv = [
-            *engine_command(),
-            "run",
-            "--model",
-            str(model_path()),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            "credentials.yml",
-            "--enable-api",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ]
-        if settings.rasa_auth_token:
-            argv += ["--auth-token", settings.rasa_auth_token]
+        argv = engine_run_argv(port, endpoints)
         env = engine_env(ACTION_TIMEOUT_SECONDS=timeout)
         env.update(_env(settings))
         out.append(
@@ -242,7 +226,9 @@ def build_cluster(settings: Settings, topology: Topology, haproxy: str) -> list[
                 f"engine{i}",
                 argv,
                 env,
-                lambda port=port: _ok(f"http://127.0.0.1:{port}/"),  # type: ignore[misc]
+                lambda port=port: engine_ready(  # type: ignore[misc]
+                    f"http://127.0.0.1:{port}", settings.edge_engine_token
+                ),
             )
         )
     out.append(Process("balancer", [haproxy, "-f", str(config), "-db"], dict(os.environ)))

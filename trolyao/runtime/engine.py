@@ -1,5 +1,10 @@
-"""The Rasa engine as the app env sees it: its command, its environment, and its model,
-trained again only when what training reads has changed."""
+"""The Rasa engine as the app env sees it: its command, its environment, its model (trained
+again only when what training reads has changed), and the one way to start it and to know it
+is ready. The supervisor, the cluster, the benchmarks and the tests all start it here.
+
+The engine runs without Rasa's HTTP API and with no secret on its command line: the edge's
+token comes from the environment (``EDGE_ENGINE_TOKEN``, read by ``credentials.yml``), and
+readiness is the edge channel's ``GET /webhooks/edge/ready`` behind that token."""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import os
 import subprocess
 import time
 from pathlib import Path
+
+import httpx
 
 from trolyao.settings import PROJECT_ROOT
 
@@ -64,6 +71,68 @@ def engine_command() -> list[str]:
     return [str(ENGINE_BIN / "python"), "-m", "rasa_ext.engine"]
 
 
+def engine_run_argv(
+    port: int,
+    endpoints: Path,
+    *,
+    model: Path | None = None,
+    credentials: Path | None = None,
+    stock: bool = False,
+) -> list[str]:
+    """The command that serves a model on 127.0.0.1:``port``: ours (``rasa_ext.engine``, our
+    patches, the edge's channel only) or, for the benchmarks' comparison, ``stock`` Rasa.
+    Never Rasa's HTTP API, never a token among the arguments."""
+    command = [str(ENGINE_BIN / "rasa")] if stock else engine_command()
+    return [
+        *command,
+        "run",
+        "--model",
+        str(model or model_path()),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials or PROJECT_ROOT / "credentials.yml"),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
+def ready_url(engine_url: str) -> str:
+    """The readiness route of our engine at ``engine_url`` (the edge channel's)."""
+    return f"{engine_url.rstrip('/')}/webhooks/edge/ready"
+
+
+def engine_ready(engine_url: str, token: str | None, timeout: float = 2.0) -> bool:
+    """Whether our engine at ``engine_url`` has a model loaded (asked with the edge's token)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = httpx.get(ready_url(engine_url), headers=headers, timeout=timeout)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and bool(response.json().get("model_id"))
+
+
+def train_argv(config: Path, out: Path, name: str, *, stock: bool = False) -> list[str]:
+    """The command that trains ``config`` on the project's domain and data into ``out``."""
+    command = [str(ENGINE_BIN / "rasa")] if stock else engine_command()
+    return [
+        *command,
+        "train",
+        "--fixed-model-name",
+        name,
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+    ]
+
+
 def ensure_model(*, force: bool = False) -> Path:
     """Train the model when it is missing or its inputs changed; return its path."""
     stamp = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
@@ -74,20 +143,7 @@ def ensure_model(*, force: bool = False) -> Path:
     print("» Training the assistant's model (about a minute)…", flush=True)
     started = time.monotonic()
     subprocess.run(
-        [
-            *engine_command(),
-            "train",
-            "--fixed-model-name",
-            MODEL_NAME,
-            "--out",
-            str(MODELS_DIR),
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-        ],
+        train_argv(Path("config.yml"), MODELS_DIR, MODEL_NAME),
         cwd=PROJECT_ROOT,
         env=engine_env(),
         check=True,

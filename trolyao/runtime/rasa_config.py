@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -80,7 +81,12 @@ def endpoints(settings: Settings) -> dict[str, Any]:
 
 
 def write_endpoints(settings: Settings, path: Path) -> Path:
-    """Write Rasa's ``endpoints.yml`` for ``settings`` to ``path``."""
+    """Write Rasa's ``endpoints.yml`` for ``settings`` to ``path``, readable by its owner only
+    (mode 0600: it holds the action server's token and the stores' and broker's passwords)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), "utf-8")
+    text = yaml.safe_dump(endpoints(settings), sort_keys=False)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(path, 0o600)  # also when the file was there before, with a wider mode
     return path

@@ -15,7 +15,9 @@ from pathlib import Path
 from trolyao.settings import PROJECT_ROOT
 
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"
-NAMES = ("RASA_AUTH_TOKEN", "EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN")
+# (No RASA_AUTH_TOKEN: the engine runs without Rasa's HTTP API since 2 December 2026; one kept
+# in var/secrets.env from before is read and ignored.)
+NAMES = ("EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN")
 
 
 def _read(path: Path) -> dict[str, str]:

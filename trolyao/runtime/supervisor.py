@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from trolyao.runtime.engine import engine_command, engine_env, ensure_model, model_path
+from trolyao.runtime.engine import engine_env, engine_ready, engine_run_argv, ensure_model
 from trolyao.runtime.rasa_config import write_endpoints
 from trolyao.settings import PROJECT_ROOT, Settings
 
@@ -93,38 +93,14 @@ def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], boo
 
 
 def _rasa_model_loaded(settings: Settings) -> Callable[[], bool]:
-    def check() -> bool:
-        params = {"token": settings.rasa_auth_token} if settings.rasa_auth_token else None
-        try:
-            response = httpx.get(f"{settings.rasa_url}/status", params=params, timeout=2.0)
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200 and bool(response.json().get("model_id"))
-
-    return check
+    return lambda: engine_ready(settings.rasa_url, settings.edge_engine_token)
 
 
 def build_processes(settings: Settings, endpoints_file: Path) -> list[Process]:
     """The processes of the whole assistant, in start order."""
     rasa_port = settings.rasa_url.rsplit(":", 1)[-1].strip("/")
     action_port = settings.action_server_url.rsplit(":", 1)[-1].strip("/")
-    rasa_argv = [
-        *engine_command(),
-        "run",
-        "--model",
-        str(model_path()),
-        "--endpoints",
-        str(endpoints_file),
-        "--credentials",
-        "credentials.yml",
-        "--enable-api",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        rasa_port,
-    ]
-    if settings.rasa_auth_token:
-        rasa_argv += ["--auth-token", settings.rasa_auth_token]
+    rasa_argv = engine_run_argv(int(rasa_port), endpoints_file)
     actions_env = {**os.environ, "SANIC_HOST": "127.0.0.1"}
     missing = [
         name
@@ -282,8 +258,7 @@ def _print_banner(settings: Settings, seconds: float) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
     print(
         f"\n» The assistant is ready ({seconds:.0f} s).\n"
-        f"  Rasa engine     {settings.rasa_url}  (edge channel only, token required; HTTP API"
-        f"{', token required' if settings.rasa_auth_token else ''})\n"
+        f"  Rasa engine     {settings.rasa_url}  (edge channel only, token required; no HTTP API)\n"
         f"  Action server   {settings.action_server_url}  (token required)\n"
         f"  API             {api}   docs {api}/docs   readiness {api}/readyz\n"
         f"  Web chat demo   {api}/\n"
