@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,9 +46,10 @@ class Settings(BaseSettings):
     action_server_token: str | None = Field(default=None, min_length=32)
     action_server_url: str = "http://127.0.0.1:5055"
     api_host: str = "127.0.0.1"
-    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs, or
-    # "*"); empty: none, so a client cannot pick the address its limits are counted on.
-    forwarded_allow_ips: str = ""
+    # The proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs; never
+    # "*"); empty: none, so a client cannot pick the address its limits are counted on
+    # (api/clients.py reads the header from the right, skipping these hops).
+    trusted_proxies: str = ""
     api_port: int = 8000
     # Rasa's stores: SQLite files under var/ by default.
     tracker_store_url: str = Field(
@@ -129,6 +131,22 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        # Only named proxies: "*" (or 0.0.0.0/0) would let any client choose its address.
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        for part in parts:
+            try:
+                network = ipaddress.ip_network(part, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"TRUSTED_PROXIES: {part!r} is not an address or a CIDR (never '*')"
+                ) from exc
+            if network.prefixlen == 0:
+                raise ValueError(f"TRUSTED_PROXIES: {part!r} would trust every sender")
+        return ",".join(parts)
 
 
 @lru_cache(maxsize=1)

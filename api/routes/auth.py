@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from api.clients import client_address
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, oauth2, same_origin
 from trolyao.accounts.auth import (
     AccountLocked,
@@ -55,7 +56,7 @@ class SessionOut(BaseModel):
 async def login_limit(request: Request) -> None:
     """At most 30 sign-in attempts a minute from one address (across API replicas when
     Redis is configured)."""
-    if await request.app.state.login_limiter.hit(request.client.host if request.client else "-"):
+    if await request.app.state.login_limiter.hit(client_address(request)):
         raise HTTPException(
             429,
             detail="Đăng nhập quá nhiều lần. Vui lòng thử lại sau.",
@@ -78,7 +79,7 @@ def _login(
             form.password,
             max_failures=settings.auth_max_failures,
             lockout=dt.timedelta(minutes=settings.auth_lockout_minutes),
-            client=request.client.host if request.client else "-",
+            client=client_address(request),
         )
     except AccountLocked as exc:
         session.commit()

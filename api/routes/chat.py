@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.clients import client_address
 from api.deps import SessionDep
 from edge.pipeline import Edge
 from trolyao.handoffs import take_closed_notices
@@ -68,10 +69,6 @@ STATUS = {
 }
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.post(
     "/messages",
     response_model=ChatMessagesOut,
@@ -84,7 +81,7 @@ async def post_message(message: ChatMessageIn, request: Request) -> Any:
         channel="web",
         sender=f"web-{message.session_id}",
         text=message.text,
-        client=_client_ip(request),
+        client=client_address(request),
         message_id=message.message_id,
     )
     messages = [

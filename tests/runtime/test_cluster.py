@@ -219,6 +219,28 @@ def test_the_cluster_comes_up_behind_the_balancer(cluster: Cluster) -> None:
     assert status == 200 and "200.000" in said
 
 
+def test_behind_the_balancer_two_clients_have_two_limits_and_two_lockouts(
+    cluster: Cluster,
+) -> None:
+    def attempts(client: str, names: list[str]) -> list[int]:
+        return [
+            httpx.post(
+                f"{cluster.url}/api/auth/token",
+                data={"username": name, "password": "x" * 12},
+                headers={"X-Forwarded-For": client},
+                timeout=10,
+            ).status_code
+            for name in names
+        ]
+
+    # 30 sign-ins a minute per client, counted in Redis across both APIs: 20 + 20 pass
+    assert set(attempts("198.51.100.11", [f"p{i}" for i in range(20)])) == {401}
+    assert set(attempts("198.51.100.12", [f"q{i}" for i in range(20)])) == {401}
+    # one client's five failures lock "admin" for that client only
+    assert attempts("198.51.100.13", ["admin"] * 6)[-1] == 429
+    assert attempts("198.51.100.14", ["admin"]) == [401]
+
+
 def test_one_conversation_stays_in_order_across_both_engines(cluster: Cluster) -> None:
     """Messages of one sender sent at once to both engines (not through the balancer):
     the lock store serialises them, so in the tracker each question is followed by its own

@@ -172,6 +172,8 @@ def cluster_settings(base: Settings, topology: Topology) -> Settings:
             "event_broker_queue": topology.queue,
             "rasa_url": f"http://127.0.0.1:{topology.engines_port}",
             "action_server_url": f"http://127.0.0.1:{topology.actions_port}",
+            # HAProxy on the loopback is the APIs' only proxy: its X-Forwarded-For is believed
+            "trusted_proxies": "127.0.0.1",
         }
     )
 
@@ -187,6 +189,7 @@ def _env(settings: Settings, **extra: str) -> dict[str, str]:
         "EVENT_BROKER_QUEUE": settings.event_broker_queue,
         "RASA_URL": settings.rasa_url,
         "ACTION_SERVER_URL": settings.action_server_url,
+        "TRUSTED_PROXIES": settings.trusted_proxies,
         **extra,
     }
 
