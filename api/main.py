@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api.errors import install_error_handlers
+from api.headers import PrivateByDefault, docs_headers
 from api.limits import BodyLimit
 from api.logs import install_log_redaction
 from api.routes import (
@@ -99,6 +100,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(BodyLimit)
+    app.add_middleware(PrivateByDefault)
     app.include_router(health.router)
     app.include_router(procedures.router)
     app.include_router(procedures.events_router)
@@ -135,12 +137,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="Trợ lý ảo TTHC Lạng Sơn — API",
             swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
+        html = bytes(page.body).decode()
+        return HTMLResponse(html, headers=docs_headers(html))
 
     return app
