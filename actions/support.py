@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from actions.common import entity, latest_intent, latest_text
 from actions.places import district_question, names_a_local_place, office_values, read_place
 from trolyao.db import get_engine
-from trolyao.handoffs import answer_consent, contact_recorded, open_case
+from trolyao.handoffs import TooManyCases, answer_consent, contact_recorded, open_case
 from trolyao.replies import contact_values, fragment
 from trolyao.replies.buttons import button
 
@@ -74,7 +74,13 @@ def request_human(
                 return [SlotSet("handoff_stage", "contact")]
             dispatcher.utter_message(response="utter_handoff", **contact_values(domain))
             return [SlotSet("handoff_stage", None)]
-        open_case(session, sender, channel)
+        client_key = str((tracker.latest_message.get("metadata") or {}).get("client_key") or "")
+        try:
+            open_case(session, sender, channel, client_key[:32] or None)
+        except TooManyCases:
+            # one address opened several cases this hour: the help desk, not a new case
+            dispatcher.utter_message(response="utter_handoff", **contact_values(domain))
+            return [SlotSet("handoff_stage", None)]
     dispatcher.utter_message(
         response="utter_handoff_consent",
         buttons=[

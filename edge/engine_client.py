@@ -55,8 +55,11 @@ class RasaClient:
         channel: str,
         message_id: str | None = None,
         on_retry: Callable[[], object] | None = None,
+        client_key: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Send ``text`` as ``sender``; return Rasa's messages.
+        """Send ``text`` as ``sender``; return Rasa's messages. ``client_key`` (a keyed hash
+        of the client's address, never the address) goes with it in the metadata, for the
+        actions' per-address limits.
 
         With several engine replicas behind a balancer, a replica may die mid-turn: the
         balancer then answers 502/503/504 or the connection breaks. The message is sent
@@ -69,7 +72,7 @@ class RasaClient:
         """
         message_id = message_id or uuid.uuid4().hex
         try:
-            return await self._post(sender, text, channel, message_id, retry=False)
+            return await self._post(sender, text, channel, message_id, client_key, retry=False)
         except _ReplicaLost as lost:
             log.warning("engine replica lost (%s); sending the message again", lost.message)
             if on_retry is not None:
@@ -82,17 +85,26 @@ class RasaClient:
         for pause in RETRY_PAUSES:
             await asyncio.sleep(pause)
             try:
-                return await self._post(sender, text, channel, message_id, retry=True)
+                return await self._post(sender, text, channel, message_id, client_key, retry=True)
             except _ReplicaLost as again:
                 log.warning("engine replica lost again (%s)", again.message)
                 last = again
         raise EngineUnavailable(last.message) from last
 
     async def _post(
-        self, sender: str, text: str, channel: str, message_id: str, *, retry: bool
+        self,
+        sender: str,
+        text: str,
+        channel: str,
+        message_id: str,
+        client_key: str | None,
+        *,
+        retry: bool,
     ) -> list[dict[str, Any]]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         metadata: dict[str, Any] = {"channel": channel, "message_id": message_id}
+        if client_key:
+            metadata["client_key"] = client_key
         if retry:
             metadata["retry"] = True
         body = {"sender": sender, "message": text, "metadata": metadata}

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -106,6 +108,7 @@ class Edge:
         redis: Any | None = None,
     ) -> None:
         self.max_chars = settings.chat_max_chars
+        self._key_secret = (settings.edge_engine_token or "trolyao-client-key").encode()
         self.client = client
         self.handoffs = handoffs
         self.deadline = settings.engine_timeout_seconds
@@ -180,7 +183,14 @@ class Edge:
                 ):
                     outgoing = CONTACT_GIVEN
                 task = asyncio.ensure_future(
-                    self.client.send(sender, outgoing, channel, message_id, on_retry=failover.set)
+                    self.client.send(
+                        sender,
+                        outgoing,
+                        channel,
+                        message_id,
+                        on_retry=failover.set,
+                        client_key=self.client_key(client),
+                    )
                 )
                 if key:
                     self._inflight[key] = task
@@ -221,6 +231,13 @@ class Edge:
             if not keep:
                 task.cancel()
             raise
+
+    def client_key(self, client: str | None) -> str | None:
+        """A keyed hash of the client's address (the same on every replica, not reversible
+        without the edge's secret): what the actions count hand-offs per address by."""
+        if not client:
+            return None
+        return hmac.new(self._key_secret, client.encode(), hashlib.sha256).hexdigest()[:24]
 
     async def aclose(self) -> None:
         """Close the engine client (and the Redis connection)."""

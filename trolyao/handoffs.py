@@ -3,9 +3,12 @@ and officials follow the case up (mới → đang xử lý → đã xong).
 
 The contact (a phone number or an e-mail) is kept only here: the edge takes it from the
 citizen's raw message before redaction, and the engine, the tracker, the broker, analytics
-and logs see the placeholder. Officials see it through ``GET /api/handoffs`` (each view
-audited). A case's row goes when it has been closed for ``HANDOFF_RETENTION_DAYS`` and at
-the citizen's deletion request.
+and logs see the placeholder. Officials see it through ``GET /api/handoffs``: in full only
+the case's assignee and admins (each view audited), masked for everyone else
+(:func:`masked`). A case's row goes when it has been closed, or opened without being
+closed, for ``HANDOFF_RETENTION_DAYS``, and at the citizen's deletion request. A
+conversation has at most one open case, and one client address opens at most
+:data:`MAX_NEW_CASES_PER_HOUR` (the edge passes a keyed hash of it, never the address).
 
 The dialogue: ``request_human`` opens a case and asks for consent (stage ``consent``);
 "có" asks for the contact (stage ``contact``); a message carrying a contact, in either
@@ -18,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, delete, select
+from sqlalchemy import CheckConstraint, DateTime, Integer, String, Text, delete, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trolyao.schema import Base, check_in, utcnow
@@ -28,6 +31,9 @@ STAGES = ("consent", "contact", "done", "declined")
 CONTACT_WINDOW = dt.timedelta(minutes=30)
 MAX_CONTACT = 200
 MAX_DESCRIPTION = 2000
+#: New cases one client address may open in an hour (a script with many session ids cannot
+#: flood the officials' queue); beyond it the citizen gets the help desk's contact.
+MAX_NEW_CASES_PER_HOUR = 3
 
 
 class Handoff(Base):
@@ -58,6 +64,9 @@ class Handoff(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     notified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A keyed hash of the client address that opened it (the edge's), to limit new cases
+    # per address; never the address itself.
+    client_key: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 def _open_case(session: Session, sender_id: str, stages: tuple[str, ...]) -> Handoff | None:
@@ -68,20 +77,53 @@ def _open_case(session: Session, sender_id: str, stages: tuple[str, ...]) -> Han
             Handoff.sender_id == sender_id,
             Handoff.stage.in_(stages),
             Handoff.status != "da_xong",
-            Handoff.created_at >= since,
+            Handoff.updated_at >= since,
         )
         .order_by(Handoff.id.desc())
         .limit(1)
     ).first()
 
 
-def open_case(session: Session, sender_id: str, channel: str) -> Handoff:
-    """The sender's case awaiting consent or contact, or a new one (stage ``consent``)."""
-    case = _open_case(session, sender_id, ("consent", "contact"))
-    if case is None:
-        case = Handoff(sender_id=sender_id, channel=channel[:20], stage="consent")
-        session.add(case)
+class TooManyCases(Exception):
+    """The client address opened :data:`MAX_NEW_CASES_PER_HOUR` cases within the hour."""
+
+
+def open_case(
+    session: Session, sender_id: str, channel: str, client_key: str | None = None
+) -> Handoff:
+    """The conversation's open case (asked again: back to the consent stage), or a new one.
+
+    At most one open case per conversation; a new one only while ``client_key`` opened
+    fewer than :data:`MAX_NEW_CASES_PER_HOUR` in the last hour (else :class:`TooManyCases`).
+    """
+    case = session.scalars(
+        select(Handoff)
+        .where(Handoff.sender_id == sender_id, Handoff.status != "da_xong")
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    ).first()
+    if case is not None:
+        if case.stage != "consent":
+            case.stage = "consent"
+        case.updated_at = utcnow()
         session.flush()
+        return case
+    if client_key:
+        recent = session.scalar(
+            select(func.count())
+            .select_from(Handoff)
+            .where(
+                Handoff.client_key == client_key,
+                Handoff.created_at >= utcnow() - dt.timedelta(hours=1),
+            )
+        )
+        if int(recent or 0) >= MAX_NEW_CASES_PER_HOUR:
+            raise TooManyCases
+    case = Handoff(
+        sender_id=sender_id, channel=channel[:20], stage="consent", client_key=client_key
+    )
+    session.add(case)
+    session.flush()
     return case
 
 
@@ -120,16 +162,40 @@ def contact_recorded(session: Session, sender_id: str) -> bool:
     return latest is not None and latest.stage == "done" and latest.contact is not None
 
 
-def as_item(case: Handoff) -> dict[str, Any]:
-    """The API's shape of a case."""
+def masked(contact: str) -> str:
+    """A contact as those who have not taken the case see it: enough to tell two apart,
+    not enough to call ("09•• ••• •78", "a•••@•••")."""
+    if "@" in contact:
+        return contact[:1] + "•••@•••"
+    digits = [c for c in contact if c.isdigit()]
+    if len(digits) < 6:
+        return "•••"
+    return f"{''.join(digits[:2])}•• ••• •{''.join(digits[-2:])}"
+
+
+def may_see_contact(case: Handoff, username: str, is_admin: bool) -> bool:
+    """Whether ``username`` sees the case's contact in full: its assignee, and admins."""
+    return is_admin or (case.assignee is not None and case.assignee == username)
+
+
+def as_item(
+    case: Handoff, *, contact_shown: bool = True, conversation: int | None = None
+) -> dict[str, Any]:
+    """The API's shape of a case: no sender id; the contact in full or masked; the
+    analytics conversation in which it was opened (its transcript on the staff pages)."""
+    contact = case.contact
+    if contact and not contact_shown:
+        contact = masked(contact)
     return {
         "id": case.id,
         "status": case.status,
         "created_at": case.created_at.isoformat(),
         "channel": case.channel,
-        "contact": case.contact,
+        "contact": contact,
+        "contact_masked": bool(case.contact) and not contact_shown,
         "description": case.description,
-        "conversation_id": case.sender_id,
+        "conversation": conversation,
+        "conversation_url": f"/dashboard/conversations/{conversation}" if conversation else None,
         "assignee": case.assignee,
         "note": case.note,
         "stage": case.stage,
@@ -137,11 +203,16 @@ def as_item(case: Handoff) -> dict[str, Any]:
     }
 
 
-def list_cases(session: Session, status: str | None = None, limit: int = 500) -> list[Handoff]:
-    """Cases, newest first, of one status or all."""
+def list_cases(
+    session: Session, status: str | None = None, limit: int = 50, before: int | None = None
+) -> list[Handoff]:
+    """Cases, newest first, of one status or all; a page of ``limit`` older than id
+    ``before`` (keyset paging)."""
     query = select(Handoff).order_by(Handoff.id.desc()).limit(limit)
     if status:
         query = query.where(Handoff.status == status)
+    if before is not None:
+        query = query.where(Handoff.id < before)
     return list(session.scalars(query))
 
 
@@ -166,10 +237,17 @@ def delete_sender_cases(session: Session, sender_id: str) -> int:
 
 
 def purge_closed(session: Session, days: int, now: dt.datetime | None = None) -> int:
-    """Delete the cases closed more than ``days`` days ago; return how many."""
+    """Delete the cases closed more than ``days`` days ago, and those opened more than
+    ``days`` days ago and never closed (their contact must not stay forever either);
+    return how many."""
     before = (now or utcnow()) - dt.timedelta(days=days)
     result = session.execute(
-        delete(Handoff).where(Handoff.status == "da_xong", Handoff.closed_at < before)
+        delete(Handoff).where(
+            or_(
+                (Handoff.status == "da_xong") & (Handoff.closed_at < before),
+                (Handoff.status != "da_xong") & (Handoff.created_at < before),
+            )
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

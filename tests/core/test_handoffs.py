@@ -31,7 +31,9 @@ CONTRACT_KEYS = {
     "channel",
     "contact",
     "description",
-    "conversation_id",
+    "conversation",
+    "conversation_url",
+    "contact_masked",
     "assignee",
     "note",
 }
@@ -105,14 +107,13 @@ def test_officials_follow_cases_up_with_the_contact_audited(
         assert client.get("/api/handoffs", headers=bearer(client, "bientap")).status_code == 403
         official = bearer(client, "canbo")
         body = client.get("/api/handoffs", headers=official).json()
-        assert len(body["items"]) == 2
+        assert len(body["items"]) == 2 and body["next"] is None
         first: dict[str, Any] = next(i for i in body["items"] if i["contact"])
         assert set(first) >= CONTRACT_KEYS
-        assert (first["status"], first["channel"], first["conversation_id"]) == (
-            "moi",
-            "telegram",
-            "tg-abc",
-        )
+        assert "tg-abc" not in json.dumps(body)  # never the sender id
+        assert (first["status"], first["channel"]) == ("moi", "telegram")
+        # not taken yet: the contact is masked, and no view of it is audited
+        assert first["contact"] == "09•• ••• •78" and first["contact_masked"] is True
         changed = client.patch(
             f"/api/handoffs/{first['id']}",
             json={"status": "dang_xu_ly", "assignee": "canbo", "note": "Đã gọi, hẹn gọi lại"},
@@ -120,6 +121,9 @@ def test_officials_follow_cases_up_with_the_contact_audited(
         )
         assert changed.status_code == 200
         assert (changed.json()["status"], changed.json()["assignee"]) == ("dang_xu_ly", "canbo")
+        # taken: the assignee sees it in full
+        assert changed.json()["contact"] == "0912 345 678"
+        assert changed.json()["contact_masked"] is False
         moving = client.get("/api/handoffs", params={"status": "dang_xu_ly"}, headers=official)
         assert [i["id"] for i in moving.json()["items"]] == [first["id"]]
         bad = client.patch(
@@ -138,19 +142,112 @@ def test_officials_follow_cases_up_with_the_contact_audited(
             select(AuditEntry).where(AuditEntry.action == "view_handoff_contacts")
         ).all()
         assert views and all(v.username == "canbo" for v in views)
+        # the audit keeps which fields changed, never the note's or the assignee's value
+        updates = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "update_handoff")
+        ).all()
+        dumped = json.dumps([u.detail for u in updates], ensure_ascii=False)
+        assert "Đã gọi" not in dumped and "canbo" not in dumped
+        assert updates[0].detail == {
+            "fields": ["assignee", "note", "status"],
+            "status": "dang_xu_ly",
+        }
         assert session.get(Handoff, first["id"]).notified_at is not None  # type: ignore[union-attr]
 
 
-def test_closed_cases_go_after_retention_and_with_a_deletion_request(engine: Engine) -> None:
+def test_cases_go_after_retention_open_or_closed_and_with_a_deletion_request(
+    engine: Engine,
+) -> None:
     from trolyao.handoffs import delete_sender_cases
 
+    long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=40)
     with Session(engine) as session, session.begin():
         old = open_case(session, "web-old00001", "web")
         old.status = "da_xong"
-        old.closed_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=40)
+        old.closed_at = long_ago
+        forgotten = open_case(session, "web-forgot01", "web")  # never closed
+        forgotten.contact, forgotten.created_at = "0912 000 111", long_ago
         open_case(session, "web-new00001", "web").contact = "a@b.vn"
     with Session(engine) as session, session.begin():
-        assert purge_closed(session, 30) == 1
+        assert purge_closed(session, 30) == 2
         assert delete_sender_cases(session, "web-new00001") == 1
     with Session(engine) as session:
         assert session.scalars(select(Handoff)).all() == []
+
+
+def test_admins_see_every_contact_others_a_masked_one_until_they_take_the_case(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session, session.begin():
+        case = open_case(session, "web-mask0001", "web")
+        case.stage, case.contact = "done", "nguyen.van.a@example.vn"
+    with staff_client(engine) as client:
+        official, admin = bearer(client, "canbo"), bearer(client, "quantri")
+        seen = client.get("/api/handoffs", headers=official).json()["items"][0]
+        assert seen["contact"] == "n•••@•••" and seen["contact_masked"]
+        full = client.get("/api/handoffs", headers=admin).json()["items"][0]
+        assert full["contact"] == "nguyen.van.a@example.vn" and not full["contact_masked"]
+        taken = client.patch(
+            f"/api/handoffs/{seen['id']}", json={"assignee": "canbo"}, headers=official
+        )
+        assert taken.json()["contact"] == "nguyen.van.a@example.vn"
+
+
+def test_the_queue_comes_a_page_at_a_time(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        for i in range(7):
+            open_case(session, f"web-page{i:04d}", "web")
+    with staff_client(engine) as client:
+        official = bearer(client, "canbo")
+        first = client.get("/api/handoffs", params={"limit": 3}, headers=official).json()
+        assert len(first["items"]) == 3 and first["next"] == first["items"][-1]["id"]
+        ids = [i["id"] for i in first["items"]]
+        while first["next"]:
+            first = client.get(
+                "/api/handoffs", params={"limit": 3, "before": first["next"]}, headers=official
+            ).json()
+            ids += [i["id"] for i in first["items"]]
+        assert ids == sorted(ids, reverse=True) and len(set(ids)) == 7
+        too_many = client.get("/api/handoffs", params={"limit": 1000}, headers=official)
+        assert too_many.status_code == 422
+
+
+def test_one_open_case_per_conversation_and_a_few_new_ones_per_address(engine: Engine) -> None:
+    from trolyao.handoffs import MAX_NEW_CASES_PER_HOUR, TooManyCases
+
+    with Session(engine) as session, session.begin():
+        first = open_case(session, "web-same0001", "web", "k1")
+        first.stage = "declined"
+        again = open_case(session, "web-same0001", "web", "k1")  # asked again: the same case
+        assert again.id == first.id and again.stage == "consent"
+        for i in range(1, MAX_NEW_CASES_PER_HOUR):
+            open_case(session, f"web-many{i:04d}", "web", "k1")
+        with pytest.raises(TooManyCases):
+            open_case(session, "web-many9999", "web", "k1")
+        open_case(session, "web-other001", "web", "k2")  # another address is not affected
+    with Session(engine) as session:
+        assert len(session.scalars(select(Handoff)).all()) == MAX_NEW_CASES_PER_HOUR + 1
+
+
+def test_a_case_names_the_conversation_it_was_opened_in(engine: Engine) -> None:
+    from trolyao.analytics.models import Conversation
+
+    now = dt.datetime.now(dt.timezone.utc)
+    with Session(engine) as session, session.begin():
+        talk = Conversation(
+            sender_id="web-conv0001",
+            channel="web",
+            started_at=now - dt.timedelta(minutes=5),
+            last_at=now,
+            turn_count=3,
+        )
+        session.add(talk)
+        session.flush()
+        talk_id = talk.id
+        open_case(session, "web-conv0001", "web")
+    with staff_client(engine) as client:
+        item = client.get("/api/handoffs", headers=bearer(client, "canbo")).json()["items"][0]
+        assert item["conversation"] == talk_id
+        assert item["conversation_url"] == f"/dashboard/conversations/{talk_id}"
+        page = client.get(item["conversation_url"], headers=bearer(client, "canbo"))
+        assert page.status_code == 200

@@ -1,7 +1,7 @@
-// Hand-off cases for officials: the queue (mới, đang xử lý, đã xong), each with the
-// citizen's contact (shown only to officials and admins; every view is audited), the
-// redacted description, a link to the conversation, the assigned official and a note.
-// Values are always inserted as text.
+// Hand-off cases for officials: the queue (mới, đang xử lý, đã xong), a page at a time, each
+// with the citizen's contact (in full to its assignee and admins, masked to the others until
+// they press "Nhận xử lý"; every full view is audited), the redacted description, a link to
+// the conversation's transcript, the assigned official and a note. Values are always text.
 
 import { api, app, body, clear, el, notice, when } from "/static/staff/staff.js";
 
@@ -30,28 +30,62 @@ export function start() {
     load(status);
   });
 
-  async function load(status) {
-    clear(out).append(notice("Đang tải…"));
-    let items;
+  async function load(status, before = null) {
+    if (!before) clear(out).append(notice("Đang tải…"));
+    const query = new URLSearchParams();
+    if (status) query.set("status", status);
+    if (before) query.set("before", before);
+    let page;
     try {
-      ({ data: { items } } = await api(`/api/handoffs${status ? `?status=${encodeURIComponent(status)}` : ""}`));
+      ({ data: page } = await api(`/api/handoffs${query.size ? `?${query}` : ""}`));
     } catch (error) {
       clear(out).append(notice(error.message, "error"));
       return;
     }
-    if (!items.length) {
+    if (!before && !page.items.length) {
       clear(out).append(notice("Chưa có yêu cầu nào."));
       return;
     }
-    clear(out).append(el("ul", { class: "cards", id: "handoff-list" }, items.map(card)));
+    let list = out.querySelector("#handoff-list");
+    if (!before || !list) {
+      list = el("ul", { class: "cards", id: "handoff-list" });
+      clear(out).append(list);
+    }
+    list.append(...page.items.map(card));
+    out.querySelector("#handoff-more")?.remove();
+    if (page.next) {
+      const more = el("button", { type: "button", id: "handoff-more", text: "Xem thêm" });
+      more.addEventListener("click", () => load(status, page.next));
+      out.append(more);
+    }
+  }
+
+  function contactText(item) {
+    if (!item.contact) return "Người dân không để lại cách liên hệ";
+    return item.contact_masked ? `${item.contact} (nhận xử lý để xem đầy đủ)` : item.contact;
   }
 
   function card(item) {
+    const me = body.dataset.user || "";
     const status = statusSelect(item.status);
-    const assignee = el("input", { name: "assignee", value: item.assignee || "", maxlength: 64, placeholder: body.dataset.user || "" });
+    const assignee = el("input", { name: "assignee", value: item.assignee || "", maxlength: 64 });
     const note = el("textarea", { name: "note", rows: 2, maxlength: 5000 });
     note.value = item.note || "";
     const saved = el("span", { class: "muted", role: "status" });
+    const li = el("li", { class: "card", "data-card": item.id });
+
+    async function save(change) {
+      saved.textContent = "Đang lưu…";
+      try {
+        const { data } = await api(`/api/handoffs/${item.id}`, { method: "PATCH", json: change });
+        const fresh = card(data);
+        li.replaceWith(fresh);
+        fresh.querySelector("[role=status]").textContent = `Đã lưu: ${STATUSES[data.status]}`;
+      } catch (error) {
+        saved.textContent = error.message;
+      }
+    }
+
     const form = el(
       "form",
       { class: "row", "data-handoff": item.id },
@@ -61,28 +95,29 @@ export function start() {
       el("button", { type: "submit", class: "primary", text: "Lưu" }),
       saved,
     );
-    form.addEventListener("submit", async (event) => {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      saved.textContent = "Đang lưu…";
-      try {
-        const { data } = await api(`/api/handoffs/${item.id}`, { method: "PATCH", json: { status: status.value, assignee: assignee.value || null, note: note.value || null } });
-        saved.textContent = `Đã lưu: ${STATUSES[data.status]}`;
-      } catch (error) {
-        saved.textContent = error.message;
-      }
+      save({ status: status.value, assignee: assignee.value || null, note: note.value || null });
     });
-    return el(
-      "li",
-      { class: "card" },
+    const take = me && item.assignee !== me && item.status !== "da_xong"
+      ? el("button", { type: "button", class: "primary", "data-take": item.id, text: "Nhận xử lý" })
+      : null;
+    take?.addEventListener("click", () => save({ assignee: me, ...(item.status === "moi" ? { status: "dang_xu_ly" } : {}) }));
+    const conversation = item.conversation_url
+      ? el("a", { href: item.conversation_url, text: "Xem hội thoại" })
+      : el("span", { class: "muted", text: "Đang được ghi nhận, xem lại sau ít phút" });
+    li.append(
       el("h2", { text: `#${item.id} · ${STATUSES[item.status] || item.status} · ${CHANNELS[item.channel] || item.channel}` }),
-      el("p", { class: "muted", text: `Gửi lúc ${when(item.created_at)}` }),
+      el("p", { class: "muted", text: `Gửi lúc ${when(item.created_at)}${item.assignee ? ` · phụ trách: ${item.assignee}` : ""}` }),
       el("dl", {},
-        el("dt", { text: "Liên hệ" }), el("dd", { "data-contact": item.id, text: item.contact || "Người dân không để lại cách liên hệ" }),
+        el("dt", { text: "Liên hệ" }), el("dd", { "data-contact": item.id, text: contactText(item) }),
         el("dt", { text: "Nội dung" }), el("dd", { text: item.description || "—" }),
-        el("dt", { text: "Hội thoại" }), el("dd", {}, el("a", { href: `/dashboard/conversations/${encodeURIComponent(item.conversation_id)}`, text: "Xem hội thoại" })),
+        el("dt", { text: "Hội thoại" }), el("dd", {}, conversation),
       ),
+      take,
       form,
     );
+    return li;
   }
 
   load(params.get("status") || "");
