@@ -58,7 +58,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # The citizen's wait is the edge's deadline; a turn with a message id may finish
         # after it (for its retry), within the engine's own action timeout and this bound.
         app.state.edge = Edge(settings, RasaClient(timeout=30.0), HandoffDesk(app.state.engine))
-        app.state.login_limiter = limiter(app.state.edge.redis, "login", 30, 60.0)
+        # sign-in fails closed: with Redis unreachable, guesses wait rather than go unlimited
+        app.state.login_limiter = limiter(app.state.edge.redis, "login", 30, 60.0, fail_closed=True)
         app.state.telegram = None
         app.state.telegram_seen = SeenIds(app.state.edge.redis, "telegram")
         app.state.zalo = None

@@ -63,16 +63,20 @@ class MemoryLimiter:
 class RedisLimiter:
     """The same sliding window, in Redis: every replica counts the same hits."""
 
-    def __init__(self, client: Any, name: str, limit: int, window: float) -> None:
+    def __init__(
+        self, client: Any, name: str, limit: int, window: float, *, fail_closed: bool = False
+    ) -> None:
         self.client = client
         self.name = name
         self.limit = limit
         self.window = window
+        self.fail_closed = fail_closed
         self._script = client.register_script(_WINDOW)
 
     async def hit(self, key: str) -> float:
-        """Record a hit; return 0 if allowed, else the seconds to wait (0 when Redis is
-        unreachable: a limit is never a reason to lose a message)."""
+        """Record a hit; return 0 if allowed, else the seconds to wait. When Redis is
+        unreachable: 0 for a citizen's message (a limit is never a reason to lose one), the
+        whole window for a ``fail_closed`` limiter (sign-in: guesses never go unlimited)."""
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         try:
             wait = await self._script(
@@ -80,6 +84,9 @@ class RedisLimiter:
                 args=[time.time(), self.window, self.limit, uuid.uuid4().hex],
             )
         except Exception as exc:  # redis.exceptions.*, OSError: Redis is down
+            if self.fail_closed:
+                log.warning("rate limit %s refuses, Redis unreachable: %s", self.name, exc)
+                return self.window
             log.warning("rate limit %s not applied, Redis unreachable: %s", self.name, exc)
             return 0.0
         return float(wait)
@@ -216,8 +223,10 @@ def redis_client(url: str | None) -> Any | None:
     )
 
 
-def limiter(client: Any | None, name: str, limit: int, window: float) -> Limiter:
+def limiter(
+    client: Any | None, name: str, limit: int, window: float, *, fail_closed: bool = False
+) -> Limiter:
     """A limiter shared by the replicas (Redis), or of this process."""
     if client is None:
         return MemoryLimiter(limit, window)
-    return RedisLimiter(client, name, limit, window)
+    return RedisLimiter(client, name, limit, window, fail_closed=fail_closed)

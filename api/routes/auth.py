@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from api.clients import client_address
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentUser, SessionDep, oauth2, same_origin
 from trolyao.accounts.auth import (
+    DEVICE_DAYS,
     AccountLocked,
     AuthError,
     authenticate,
     csrf_for,
+    device_token,
     issue_token,
     revoke_token,
 )
@@ -67,6 +69,22 @@ async def login_limit(request: Request) -> None:
 LoginLimit = Annotated[None, Depends(login_limit)]
 
 
+#: The device cookie: a browser that signed in before skips the per-account delay.
+DEVICE_COOKIE = "trolyao_device"
+
+
+def _remember_device(response: Response, user: User) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token(user),
+        max_age=DEVICE_DAYS * 86400,
+        path="/api/auth",
+        secure=get_settings().session_cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
+
+
 def _login(
     form: OAuth2PasswordRequestForm, session: Session, request: Request
 ) -> User | JSONResponse:
@@ -80,6 +98,7 @@ def _login(
             max_failures=settings.auth_max_failures,
             lockout=dt.timedelta(minutes=settings.auth_lockout_minutes),
             client=client_address(request),
+            device=request.cookies.get(DEVICE_COOKIE),
         )
     except AccountLocked as exc:
         session.commit()
@@ -99,12 +118,14 @@ def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     request: Request,
+    response: Response,
     _limit: LoginLimit,
 ) -> TokenOut | JSONResponse:
     """Exchange a username and password for a bearer token (locked after repeated failures)."""
     user = _login(form, session, request)
     if isinstance(user, JSONResponse):
         return user
+    _remember_device(response, user)
     ttl = dt.timedelta(minutes=get_settings().auth_token_ttl_minutes)
     value, _expires = issue_token(session, user, ttl)
     session.commit()
@@ -137,6 +158,7 @@ def open_session(
         "samesite": "strict",
     }
     response.set_cookie(SESSION_COOKIE, value, httponly=True, **common)  # type: ignore[arg-type]
+    _remember_device(response, user)
     response.set_cookie(CSRF_COOKIE, csrf_for(value), httponly=False, **common)  # type: ignore[arg-type]
     return SessionOut(
         username=user.username, role=user.role, csrf_token=csrf_for(value), expires_in=seconds

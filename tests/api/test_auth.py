@@ -238,3 +238,97 @@ def test_a_forged_forwarded_address_does_not_escape_the_login_limit(
             for i in range(35)
         ]
     assert 429 in codes  # 30 a minute per address, and the address is the real one
+
+
+def test_guesses_from_many_addresses_slow_down_per_account_but_not_the_owners_browser(
+    engine: Engine,
+) -> None:
+    from trolyao.accounts.auth import (
+        ACCOUNT_FREE_FAILURES,
+        AccountThrottled,
+        device_token,
+    )
+
+    with Session(engine) as session, session.begin():
+        owner = create_user(session, "chu.tk", PASSWORD, "official")
+        device = device_token(owner)  # the owner's browser signed in before
+    rules = {"max_failures": 5, "lockout": dt.timedelta(minutes=15)}
+    now = dt.datetime.now(dt.timezone.utc)
+    with Session(engine) as session, session.begin():
+        for i in range(ACCOUNT_FREE_FAILURES):  # one guess from each of many addresses
+            with pytest.raises(AuthError) as raised:
+                authenticate(
+                    session, "chu.tk", "x" * 12, client=f"198.51.100.{i}", now=now, **rules
+                )
+            assert not isinstance(raised.value, AccountThrottled)
+        # the tenth set a delay (1 s, then 2 s, 4 s …): meanwhile nothing is even checked
+        with pytest.raises(AccountThrottled):
+            authenticate(session, "chu.tk", "x" * 12, client="198.51.100.50", now=now, **rules)
+        with pytest.raises(AccountThrottled) as waiting:
+            authenticate(session, "chu.tk", PASSWORD, client="203.0.113.1", now=now, **rules)
+        assert waiting.value.until == now + dt.timedelta(seconds=1)
+        # the owner's browser is not delayed, and signing in clears the count
+        user = authenticate(
+            session, "chu.tk", PASSWORD, client="203.0.113.1", device=device, now=now, **rules
+        )
+        assert user.username == "chu.tk"
+    later = now + dt.timedelta(seconds=2)
+    with Session(engine) as session, session.begin():
+        authenticate(session, "chu.tk", PASSWORD, client="203.0.113.2", now=later, **rules)
+
+
+def test_the_delay_doubles_and_holds_for_unknown_names_alike(engine: Engine) -> None:
+    from trolyao.accounts.auth import ACCOUNT_FREE_FAILURES, AccountThrottled
+
+    rules = {"max_failures": 5, "lockout": dt.timedelta(minutes=15)}
+    now = dt.datetime.now(dt.timezone.utc)
+    delays = []
+    with Session(engine) as session, session.begin():
+        for i in range(ACCOUNT_FREE_FAILURES):
+            with pytest.raises(AuthError):
+                authenticate(session, "khong.co", "x" * 12, client=f"10.9.0.{i}", now=now, **rules)
+        for i in range(4):
+            with pytest.raises(AccountThrottled) as waiting:
+                authenticate(session, "khong.co", "x" * 12, client="10.9.1.1", now=now, **rules)
+            delays.append((waiting.value.until - now).total_seconds())
+            now = waiting.value.until  # waited it out; one more wrong guess
+            with pytest.raises(AuthError):
+                authenticate(session, "khong.co", "x" * 12, client=f"10.9.2.{i}", now=now, **rules)
+    assert delays == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_a_device_cookie_is_set_at_sign_in_and_voided_by_a_new_password(
+    client: TestClient, engine: Engine
+) -> None:
+    from trolyao.accounts.auth import hash_password, known_device
+
+    response = client.post("/api/auth/token", data={"username": "canbo", "password": PASSWORD})
+    assert response.status_code == 200
+    cookie = response.headers["set-cookie"]
+    assert "trolyao_device=" in cookie and "HttpOnly" in cookie and "Path=/api/auth" in cookie
+    assert "samesite=strict" in cookie.lower()
+    token = client.cookies.get("trolyao_device")
+    with Session(engine) as session, session.begin():
+        user = session.scalar(select(User).where(User.username == "canbo"))
+        assert user is not None and known_device(user, token)
+        assert not known_device(user, (token or "")[:-1] + "0")
+        user.password_hash = hash_password("mat-khau-moi-hoan-toan")
+        assert not known_device(user, token)
+
+
+def test_sign_in_fails_closed_when_the_shared_limiter_is_unreachable() -> None:
+    import asyncio
+
+    from edge.shared import RedisLimiter
+
+    class DeadRedis:
+        def register_script(self, _script: str) -> object:
+            async def run(**_kwargs: object) -> float:
+                raise ConnectionError("redis down")
+
+            return run
+
+    login = RedisLimiter(DeadRedis(), "login", 30, 60.0, fail_closed=True)
+    chat = RedisLimiter(DeadRedis(), "client", 30, 60.0)
+    assert asyncio.run(login.hit("203.0.113.5")) == 60.0  # refused: wait the window
+    assert asyncio.run(chat.hit("203.0.113.5")) == 0.0  # a citizen's message is never lost
