@@ -84,6 +84,7 @@ def run_zalo_benchmark(events: int, concurrencies: list[int], output: Path) -> d
                 "ZALO_APP_ID": APP_ID,
                 "ZALO_OA_SECRET_KEY": SECRET,
                 "ZALO_ACCESS_TOKEN": "bench-access",
+                "CHANNEL_TOKEN_KEY": "bench-" + "k" * 40,
                 "ZALO_API_BASE_URL": fake.base_url,
                 "CHAT_RATE_PER_SESSION": "1000000",
                 # the engine is not running: each event is answered "try again", fast

@@ -5,17 +5,22 @@ every channel) with a stable, non-reversible sender id, and the replies go back 
 ``POST /v3.0/oa/message/cs``: text split at Zalo's 2,000 characters, quick replies as a
 template message with at most 5 ``oa.query.hide`` buttons, whose payloads come back as the
 citizen's next text. An expired access token (error -216) is refreshed once, the new pair
-kept (the refresh token rotates), and the message sent again. Tokens are never logged.
+kept (the refresh token rotates), and the message sent again. Tokens are never logged, and
+are kept encrypted (:mod:`trolyao.deliveries`). With several API replicas, one refreshes
+under a lease on the tokens' row and the others take up the pair it stored
+(:class:`StoredTokens`): Zalo's single-use refresh token is never spent twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -83,6 +88,72 @@ class Tokens:
     refresh: str | None
 
 
+class TokenStore(Protocol):
+    """Where the pair is kept, and the one place a refresh happens."""
+
+    async def refresh(
+        self, current: Tokens, renew: Callable[[Tokens], Awaitable[Tokens]]
+    ) -> Tokens: ...
+
+
+class StoredTokens:
+    """The pair in the database, encrypted; refreshed by one replica at a time."""
+
+    WAIT = 15.0  # seconds a replica waits for another's refresh
+
+    def __init__(self, engine: Any, cipher: Any) -> None:
+        self.engine = engine
+        self.cipher = cipher
+
+    def _call(self, work: Callable[[Any], Any]) -> Any:
+        from sqlalchemy.orm import Session
+
+        with Session(self.engine) as session:
+            return work(session)
+
+    def load(self) -> Tokens | None:
+        """The stored pair, if any."""
+        from trolyao.deliveries import load_tokens
+
+        found = self._call(lambda s: load_tokens(s, CHANNEL, self.cipher))
+        return Tokens(found[0], found[1]) if found else None
+
+    def save(self, tokens: Tokens) -> None:
+        """Keep ``tokens`` (and end any lease)."""
+        from trolyao.deliveries import save_tokens
+
+        self._call(lambda s: save_tokens(s, CHANNEL, tokens.access, tokens.refresh, self.cipher))
+
+    async def refresh(
+        self, current: Tokens, renew: Callable[[Tokens], Awaitable[Tokens]]
+    ) -> Tokens:
+        """A fresh pair: ``renew``'s, under the lease, or the one another replica stored."""
+        from trolyao.deliveries import release_refresh_lease, take_refresh_lease
+
+        deadline = time.monotonic() + self.WAIT
+        while True:
+            if await asyncio.to_thread(self._call, lambda s: take_refresh_lease(s, CHANNEL)):
+                try:
+                    stored = await asyncio.to_thread(self.load)
+                    if stored is not None and stored.access != current.access:
+                        await asyncio.to_thread(
+                            self._call, lambda s: release_refresh_lease(s, CHANNEL)
+                        )
+                        return stored  # refreshed by another replica meanwhile
+                    new = await renew(stored or current)
+                except BaseException:
+                    await asyncio.to_thread(self._call, lambda s: release_refresh_lease(s, CHANNEL))
+                    raise
+                await asyncio.to_thread(self.save, new)
+                return new
+            stored = await asyncio.to_thread(self.load)
+            if stored is not None and stored.access != current.access:
+                return stored
+            if time.monotonic() > deadline:
+                raise ZaloError(TOKEN_EXPIRED, "another replica's token refresh did not finish")
+            await asyncio.sleep(0.2)
+
+
 class ZaloApi:
     """Sends OA messages; refreshes the access token once when Zalo says it expired."""
 
@@ -90,7 +161,7 @@ class ZaloApi:
         self,
         settings: Settings,
         tokens: Tokens,
-        keep_tokens: Callable[[Tokens], None],
+        store: TokenStore,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.api = settings.zalo_api_base_url.rstrip("/")
@@ -98,7 +169,7 @@ class ZaloApi:
         self.app_id = settings.zalo_app_id or ""
         self.app_secret = settings.zalo_app_secret or ""
         self.tokens = tokens
-        self.keep_tokens = keep_tokens
+        self.store = store
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), transport=transport)
 
     async def _post_message(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -113,14 +184,14 @@ class ZaloApi:
             raise ZaloError(error, str(data.get("message", "")))
         return data
 
-    async def refresh(self) -> None:
-        """Exchange the refresh token for a new pair, and keep it."""
-        if not self.tokens.refresh:
+    async def _renew(self, tokens: Tokens) -> Tokens:
+        """Exchange ``tokens``' refresh token for a new pair (Zalo's OAuth)."""
+        if not tokens.refresh:
             raise ZaloError(TOKEN_EXPIRED, "no refresh token to renew the access token with")
         response = await self.http.post(
             f"{self.oauth}/v4/oa/access_token",
             data={
-                "refresh_token": self.tokens.refresh,
+                "refresh_token": tokens.refresh,
                 "app_id": self.app_id,
                 "grant_type": "refresh_token",
             },
@@ -130,9 +201,12 @@ class ZaloApi:
         access = data.get("access_token") if isinstance(data, dict) else None
         if not access:
             raise ZaloError(int(data.get("error", -1) or -1), "the token refresh was refused")
-        self.tokens = Tokens(str(access), str(data.get("refresh_token") or self.tokens.refresh))
-        self.keep_tokens(self.tokens)
         log.info("zalo: access token refreshed")
+        return Tokens(str(access), str(data.get("refresh_token") or tokens.refresh))
+
+    async def refresh(self) -> None:
+        """A fresh pair, through the store (one replica refreshes, the others reload)."""
+        self.tokens = await self.store.refresh(self.tokens, self._renew)
 
     async def send(self, body: dict[str, Any]) -> dict[str, Any]:
         """Send one message; on an expired token, refresh once and send it again."""
@@ -222,20 +296,13 @@ def build_bridge(
 ) -> ZaloBridge:
     """The bridge of a configured OA, its tokens read from the database when a refresh has
     stored newer ones than the settings'."""
-    from sqlalchemy.orm import Session
+    from trolyao.deliveries import TokenCipher
 
-    from trolyao.deliveries import load_tokens, save_tokens
-
-    with Session(engine) as session:
-        stored = load_tokens(session, CHANNEL)
-        tokens = (
-            Tokens(stored.access_token, stored.refresh_token)
-            if stored is not None
-            else Tokens(settings.zalo_access_token or "", settings.zalo_refresh_token)
-        )
-
-    def keep(new: Tokens) -> None:
-        with Session(engine) as session:
-            save_tokens(session, CHANNEL, new.access, new.refresh)
-
-    return ZaloBridge(settings, edge, ZaloApi(settings, tokens, keep, transport))
+    store = StoredTokens(
+        engine, TokenCipher(settings.channel_token_key, settings.channel_token_old_keys)
+    )
+    tokens = store.load()
+    if tokens is None:  # the first start: the settings' pair, stored (encrypted) at once
+        tokens = Tokens(settings.zalo_access_token or "", settings.zalo_refresh_token)
+        store.save(tokens)
+    return ZaloBridge(settings, edge, ZaloApi(settings, tokens, store, transport))

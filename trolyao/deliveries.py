@@ -1,17 +1,42 @@
 """What the channels must share between API processes and keep across restarts: the
 deliveries already received (a messenger redelivers a webhook it thinks was lost) and the
 rotating tokens of a channel's API (Zalo's refresh token changes at every refresh).
+
+Tokens at rest are encrypted (Fernet: AES-128-CBC with HMAC-SHA256) with a key from the
+environment, ``CHANNEL_TOKEN_KEY`` (any secret of 32+ characters; ``make run`` generates one
+into ``var/secrets.env``). Rotation: set the new key as ``CHANNEL_TOKEN_KEY`` and the old one
+in ``CHANNEL_TOKEN_OLD_KEYS`` (comma-separated); rows are read with any of them and written
+with the new one, so the old key may go once every replica has saved a refresh (or after
+``trolyao`` re-saves them). A database backup alone never shows a token.
+
+Only one replica refreshes at a time: a refresh takes a lease on the channel's row
+(:func:`take_refresh_lease`, one atomic UPDATE that works on SQLite and PostgreSQL alike);
+the others wait for the pair it stores and reload it, so Zalo's single-use refresh token is
+never spent twice.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 
-from sqlalchemy import DateTime, String, Text, delete
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import DateTime, String, Text, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from trolyao.errors import TroLyAoError
 from trolyao.schema import Base, utcnow
+
+#: Encrypted values start with this (a plain token from before encryption does not).
+ENCRYPTED = "enc:v1:"
+#: How long one replica may hold the refresh lease before another may take it over.
+REFRESH_LEASE = dt.timedelta(seconds=30)
+
+
+class TokenKeyMissing(TroLyAoError):
+    """A channel's tokens would be stored without ``CHANNEL_TOKEN_KEY``."""
 
 
 class Delivery(Base):
@@ -32,9 +57,42 @@ class ChannelTokens(Base):
     __tablename__ = "channel_tokens"
 
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
-    access_token: Mapped[str] = mapped_column(Text)
-    refresh_token: Mapped[str | None] = mapped_column(Text)
+    access_token: Mapped[str] = mapped_column(Text)  # encrypted (ENCRYPTED + Fernet token)
+    refresh_token: Mapped[str | None] = mapped_column(Text)  # encrypted
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    refreshing_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _fernet(secret: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()))
+
+
+class TokenCipher:
+    """Encrypts with the current key, decrypts with it or any old one."""
+
+    def __init__(self, key: str | None, old_keys: str = "") -> None:
+        if not key or len(key) < 32:
+            raise TokenKeyMissing(
+                "CHANNEL_TOKEN_KEY (32+ characters) is needed to keep a channel's tokens"
+            )
+        keys = [key, *(k.strip() for k in old_keys.split(",") if k.strip())]
+        self._multi = MultiFernet([_fernet(k) for k in keys])
+
+    def seal(self, value: str) -> str:
+        """``value`` encrypted for storage."""
+        return ENCRYPTED + self._multi.encrypt(value.encode()).decode()
+
+    def open(self, stored: str) -> str:
+        """A stored value in clear (a plain one from before encryption as it is)."""
+        if not stored.startswith(ENCRYPTED):
+            return stored
+        try:
+            return self._multi.decrypt(stored[len(ENCRYPTED) :].encode()).decode()
+        except InvalidToken as exc:
+            raise TokenKeyMissing(
+                "the channel's tokens were stored with a key that is not configured "
+                "(CHANNEL_TOKEN_KEY, CHANNEL_TOKEN_OLD_KEYS)"
+            ) from exc
 
 
 def first_delivery(session: Session, channel: str, delivery_id: str) -> bool:
@@ -57,18 +115,60 @@ def forget_deliveries(session: Session, older_than: dt.timedelta) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def load_tokens(session: Session, channel: str) -> ChannelTokens | None:
-    """The channel's stored tokens, if a refresh ever stored any."""
-    return session.get(ChannelTokens, channel)
+def load_tokens(
+    session: Session, channel: str, cipher: TokenCipher
+) -> tuple[str, str | None] | None:
+    """The channel's stored pair in clear, if one was ever stored. A pair stored in clear
+    before encryption is encrypted now."""
+    row = session.get(ChannelTokens, channel)
+    if row is None:
+        return None
+    access = cipher.open(row.access_token)
+    refresh = cipher.open(row.refresh_token) if row.refresh_token else None
+    if not row.access_token.startswith(ENCRYPTED) or (
+        row.refresh_token and not row.refresh_token.startswith(ENCRYPTED)
+    ):
+        row.access_token = cipher.seal(access)
+        row.refresh_token = cipher.seal(refresh) if refresh else None
+        session.commit()
+    return access, refresh
 
 
-def save_tokens(session: Session, channel: str, access: str, refresh: str | None) -> None:
-    """Keep a new pair of tokens (the refresh token rotates)."""
+def save_tokens(
+    session: Session, channel: str, access: str, refresh: str | None, cipher: TokenCipher
+) -> None:
+    """Keep a new pair of tokens, encrypted (the refresh token rotates), and end any
+    refresh lease on the row."""
     row = session.get(ChannelTokens, channel)
     if row is None:
         row = ChannelTokens(channel=channel)
         session.add(row)
-    row.access_token = access
-    row.refresh_token = refresh
+    row.access_token = cipher.seal(access)
+    row.refresh_token = cipher.seal(refresh) if refresh else None
     row.updated_at = utcnow()
+    row.refreshing_until = None
+    session.commit()
+
+
+def take_refresh_lease(session: Session, channel: str, now: dt.datetime | None = None) -> bool:
+    """Take the channel's refresh lease (for :data:`REFRESH_LEASE`); ``False`` when another
+    process holds it. One atomic UPDATE: exactly one of many replicas gets it."""
+    now = now or utcnow()
+    result = session.execute(
+        update(ChannelTokens)
+        .where(
+            ChannelTokens.channel == channel,
+            or_(ChannelTokens.refreshing_until.is_(None), ChannelTokens.refreshing_until < now),
+        )
+        .values(refreshing_until=now + REFRESH_LEASE)
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def release_refresh_lease(session: Session, channel: str) -> None:
+    """End the lease without a new pair (the refresh failed)."""
+    session.execute(
+        update(ChannelTokens).where(ChannelTokens.channel == channel).values(refreshing_until=None)
+    )
     session.commit()

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
 
     # Zalo Official Account (Open API v3): the webhook is served by the API when the app id
     # and the OA secret key are set; sending needs the tokens (refreshed and kept in the DB).
+    # The key of channels' tokens at rest (trolyao/deliveries.py); old keys decrypt only.
+    channel_token_key: str | None = Field(default=None, min_length=32)
+    channel_token_old_keys: str = ""
     zalo_app_id: str | None = None
     zalo_oa_secret_key: str | None = Field(default=None, description="Webhook signatures.")
     zalo_access_token: str | None = None

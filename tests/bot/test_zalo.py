@@ -19,12 +19,15 @@ from bot.zalo import MAX_TEXT, messages_for, sender_id, signature
 from edge.pipeline import Button, Reply
 from tests.support.assistant import Assistant, free_port
 from trolyao.db import make_engine
-from trolyao.deliveries import ChannelTokens, load_tokens
+from trolyao.deliveries import ChannelTokens, TokenCipher, load_tokens
 from trolyao.replies import edge_reply
 from trolyao.settings import get_settings
 
 APP_ID = "1234567890"
 OA_SECRET = "oa-secret-for-tests"
+
+
+TOKEN_KEY = "k" * 16 + "channel-token-key-of-the-tests"
 
 
 def event(user: str, text: str, msg_id: str, name: str = "user_send_text") -> bytes:
@@ -65,6 +68,7 @@ def _client(
         "ZALO_API_BASE_URL": zalo.base_url,
         "ZALO_OAUTH_BASE_URL": zalo.base_url,
         "ZALO_ID_SECRET": "id-secret",
+        "CHANNEL_TOKEN_KEY": TOKEN_KEY,
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
@@ -132,8 +136,12 @@ def test_an_expired_token_is_refreshed_kept_and_the_message_sent(
         "secret_key": "app-secret",
     }
     with Session(make_engine(assistant.database_url)) as session:
-        kept = load_tokens(session, "zalo")
-    assert kept is not None and (kept.access_token, kept.refresh_token) == ("access-2", "refresh-2")
+        kept = load_tokens(session, "zalo", TokenCipher(TOKEN_KEY))
+        raw = session.get(ChannelTokens, "zalo")
+    assert kept == ("access-2", "refresh-2")
+    # never in plain text in the database
+    assert raw is not None and "access-2" not in raw.access_token
+    assert raw.refresh_token is not None and "refresh-2" not in raw.refresh_token
 
 
 def test_a_button_press_continues_the_dialogue(client: TestClient, zalo: FakeZalo) -> None:

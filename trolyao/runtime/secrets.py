@@ -17,7 +17,7 @@ from trolyao.settings import PROJECT_ROOT
 SECRETS_FILE = PROJECT_ROOT / "var" / "secrets.env"
 # (No RASA_AUTH_TOKEN: the engine runs without Rasa's HTTP API since 2 December 2026; one kept
 # in var/secrets.env from before is read and ignored.)
-NAMES = ("EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN")
+NAMES = ("EDGE_ENGINE_TOKEN", "ACTION_SERVER_TOKEN", "CHANNEL_TOKEN_KEY")
 
 
 def _read(path: Path) -> dict[str, str]:
