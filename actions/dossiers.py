@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from actions.common import entity, latest_text
 from trolyao.db import get_engine
-from trolyao.kb.repository import get_dossier
+from trolyao.kb.repository import RECEIPT_CODE_RE, get_dossier
 from trolyao.replies import contact_values, fragment
 
-RECEIPT_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
 _DATE = "%d/%m/%Y"
 
 

@@ -3,11 +3,15 @@ redaction and kept only in the hand-off table (:mod:`trolyao.handoffs`)."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from trolyao.handoffs import record_contact
 from trolyao.redaction import contacts, redact
+
+log = logging.getLogger(__name__)
 
 # What the engine gets instead of a message that left a contact: the hand-off request
 # again, saying the contact is recorded (the text itself, redacted, is the description).
@@ -26,6 +30,10 @@ class HandoffDesk:
         found = contacts(text)
         if not found:
             return False
-        with Session(self.engine) as session, session.begin():
-            case = record_contact(session, sender, "; ".join(found), redact(text), reply_to)
-            return case is not None
+        try:
+            with Session(self.engine) as session, session.begin():
+                case = record_contact(session, sender, "; ".join(found), redact(text), reply_to)
+                return case is not None
+        except Exception as exc:  # the database is down: never log the text or the contact
+            log.warning("hand-off contact not recorded: %s", type(exc).__name__)
+            return False

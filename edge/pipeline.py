@@ -21,6 +21,7 @@ from typing import Any, Literal
 from edge.engine_client import EngineUnavailable, RasaClient
 from edge.handoffs import CONTACT_GIVEN, HandoffDesk
 from edge.shared import Answers, limiter, redis_client
+from trolyao.kb.repository import RECEIPT_CODE_RE
 from trolyao.redaction import redact
 from trolyao.replies import edge_reply
 from trolyao.settings import Settings
@@ -83,6 +84,8 @@ def replies_of(engine_messages: list[dict[str, Any]]) -> list[Reply]:
 
 # A message id seen again within this time returns the first answer (idempotent retries).
 RETRY_WINDOW = 600.0
+#: Messages with a receipt code one client address may send in 10 minutes (web chat).
+LOOKUPS_PER_10_MINUTES = 10
 MAX_REMEMBERED = 10_000
 
 Key = tuple[str, str]
@@ -115,6 +118,8 @@ class Edge:
         self.redis = redis if redis is not None else redis_client(settings.redis_url)
         self.per_sender = limiter(self.redis, "sender", settings.chat_rate_per_session, 60.0)
         self.per_client = limiter(self.redis, "client", settings.chat_rate_per_ip, 60.0)
+        # receipt codes tried per address: a dossier's status is not for guessing codes
+        self.lookups = limiter(self.redis, "lookup", LOOKUPS_PER_10_MINUTES, 600.0)
         self.answers = Answers(self.redis, RETRY_WINDOW, MAX_REMEMBERED)
         self._inflight: dict[Key, asyncio.Task[list[dict[str, Any]]]] = {}
         self._pending: set[asyncio.Task[None]] = set()
@@ -171,6 +176,8 @@ class Edge:
                 wait = await self.per_sender.hit(sender)
                 if client is not None:
                     wait = max(wait, await self.per_client.hit(client))
+                    if RECEIPT_CODE_RE.search(cleaned):
+                        wait = max(wait, await self.lookups.hit(client))
                 if wait:
                     return self._refuse("rate_limited", retry_after=wait)
                 outgoing = redact(cleaned)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
+from sqlalchemy.orm import Session
 
 from api.clients import client_address
-from api.deps import SessionDep
 from edge.pipeline import Edge
 from trolyao.handoffs import take_closed_notices
 from trolyao.replies import edge_reply
@@ -99,11 +100,25 @@ async def post_message(message: ChatMessageIn, request: Request) -> Any:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-@router.post("/notices", response_model=ChatMessagesOut)
-def post_notices(body: NoticesIn, session: SessionDep) -> Any:
+@router.post("/notices", response_model=ChatMessagesOut, responses={429: {}})
+async def post_notices(body: NoticesIn, request: Request) -> Any:
     """What happened while the citizen was away, said once: a hand-off request of this
-    web chat that an official has closed since. Telegram and Zalo are told at once."""
-    closed = take_closed_notices(session, f"web-{body.session_id}")
-    session.commit()
+    web chat that an official has closed since. Telegram and Zalo are told at once.
+    Limited per client address like the chat itself (a script cannot sweep session ids)."""
+    edge: Edge = request.app.state.edge
+    wait = await edge.per_client.hit(client_address(request))
+    if wait:
+        return JSONResponse(
+            {"messages": [], "code": "rate_limited"},
+            status_code=429,
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+    return await asyncio.to_thread(_notices, request.app.state.engine, body.session_id)
+
+
+def _notices(engine: Any, session_id: str) -> ChatMessagesOut:
+    with Session(engine) as session:
+        closed = take_closed_notices(session, f"web-{session_id}")
+        session.commit()
     text = edge_reply("handoff_closed")
     return ChatMessagesOut(messages=[BotMessage(text=text)] if closed else [])

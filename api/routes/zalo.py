@@ -1,13 +1,15 @@
 """Zalo's webhook, served by the API when the OA is configured (ZALO_APP_ID and
 ZALO_OA_SECRET_KEY): signature checked, acknowledged at once, processed after the answer,
-a redelivered ``msg_id`` dropped (remembered in the database, so across restarts and API
-processes)."""
+an event whose signed timestamp is more than 5 minutes off refused (a replay), a
+redelivered ``msg_id`` dropped (remembered in the database, so across restarts and API
+processes; the worker forgets them after a day)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -47,6 +49,8 @@ async def webhook(request: Request) -> JSONResponse:
         return JSONResponse({"detail": "Invalid signature."}, status_code=401)
     if not isinstance(event, dict):
         return JSONResponse({"detail": "Not a Zalo event."}, status_code=400)
+    if not _recent(timestamp):  # a signed event replayed later, or a clock far off
+        return JSONResponse({"detail": "Event too old or from the future."}, status_code=400)
     message_id = (
         (event.get("message") or {}).get("msg_id")
         if isinstance(event.get("message"), dict)
@@ -62,6 +66,19 @@ async def webhook(request: Request) -> JSONResponse:
     tasks.add(task)
     task.add_done_callback(tasks.discard)
     return JSONResponse({"ok": True})
+
+
+#: How far an event's signed timestamp may be from now (Zalo sends at once).
+WINDOW_SECONDS = 300
+
+
+def _recent(timestamp: str, now: float | None = None) -> bool:
+    """Whether Zalo's millisecond ``timestamp`` is within :data:`WINDOW_SECONDS` of now."""
+    try:
+        sent = int(timestamp) / 1000
+    except ValueError:
+        return False
+    return abs((time.time() if now is None else now) - sent) <= WINDOW_SECONDS
 
 
 def _first_delivery(engine: Engine, message_id: str) -> bool:

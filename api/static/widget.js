@@ -100,14 +100,32 @@
     target.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // Ids from the browser's cryptographic generator, which plain-HTTP pages have too
+  // (crypto.randomUUID needs a secure context; Math.random is guessable).
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+  // What this device keeps of the citizen's own words: never a phone number, an ID number
+  // or an e-mail (the host page's storage is not ours to fill with them).
+  var EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+  var PHONE = /(?:\+?84|\b0)(?:[ .-]?\d){8,10}\b/g;
+  var ID_NUMBER = /\b\d{9,12}\b/g;
+  function kept(text) {
+    return String(text || "").replace(EMAIL, "[email]").replace(PHONE, "[SĐT]").replace(ID_NUMBER, "[số]");
+  }
+  function forget() {
+    try { localStorage.removeItem(STORE_KEY); } catch (e) { /* blocked */ }
+    state = { session_id: randomId(), messages: [] };
+  }
+
   function load() {
     try {
       var data = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
       if (data && typeof data.session_id === "string" && Array.isArray(data.messages)) return data;
     } catch (e) { /* corrupted: start again */ }
-    var id = (window.crypto && crypto.randomUUID ? crypto.randomUUID() :
-      String(Date.now()) + Math.random().toString(16).slice(2)).replace(/[^A-Za-z0-9-]/g, "");
-    return { session_id: id.slice(0, 64), messages: [] };
+    return { session_id: randomId(), messages: [] };
   }
   var state = load();
   function save() {
@@ -172,15 +190,12 @@
     log.scrollTop = log.scrollHeight;
   }
   function record(from, text, buttons) {
-    state.messages.push({ from: from, text: String(text || ""), buttons: buttons || [] });
+    state.messages.push({ from: from, text: from === "user" ? kept(text) : String(text || ""),
+      buttons: buttons || [] });
     save();
   }
 
-  function messageId() {
-    var raw = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
-      : String(Date.now()) + Math.random().toString(16).slice(2);
-    return raw.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64);
-  }
+  function messageId() { return randomId(); }
   function later(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
   function post(body, attempt) {
     var controller = new AbortController();
@@ -216,8 +231,8 @@
     post({ session_id: state.session_id, text: text, message_id: messageId() }, 0).then(function (body) {
       var messages = Array.isArray(body.messages) ? body.messages : [];
       if (body.clear_history === true) {
-        // the citizen's data was deleted: this device forgets the conversation too
-        state.messages = [];
+        // the citizen's data was deleted: this device forgets the conversation and its id too
+        forget();
         save();
         while (log.firstChild) log.removeChild(log.firstChild);
       }

@@ -214,6 +214,7 @@ def test_deleting_my_data_clears_the_conversation_on_this_device(page: Page, api
     open_widget(page, api_url)
     send(page, "le phi lam ho chieu")
     page.locator(".msg.bot", has_text="hộ chiếu").first.wait_for()
+    session_before = page.evaluate("JSON.parse(localStorage.getItem('trolyao.chat.v1')).session_id")
     send(page, "xóa dữ liệu của tôi")
     page.locator(".msg.bot", has_text="xóa").first.wait_for()
     send(page, "có")
@@ -222,6 +223,7 @@ def test_deleting_my_data_clears_the_conversation_on_this_device(page: Page, api
     assert "hộ chiếu" not in page.locator(".log").inner_text()
     stored = page.evaluate("localStorage.getItem('trolyao.chat.v1')") or ""
     assert "hộ chiếu" not in stored and "xóa dữ liệu" not in stored
+    assert session_before not in stored  # a new id: the deleted conversation is not resumed
     page.reload()
     expect(page.locator(".msg.user")).to_have_count(0)
 
@@ -273,7 +275,10 @@ def test_a_closed_hand_off_is_said_on_the_next_visit(
     page.locator(".msg.bot", has_text="kèm vài dòng").wait_for()
     send(page, "số em 0912 345 678, em cần hỏi về làm hộ chiếu cho con")
     page.locator(".msg.bot", has_text="cách liên hệ của bạn").wait_for()
+    stored = page.evaluate("localStorage.getItem('trolyao.chat.v1')") or ""
+    assert "345 678" not in stored and "[SĐT]" in stored  # the device never keeps a contact
     session_id = page.evaluate("JSON.parse(localStorage.getItem('trolyao.chat.v1')).session_id")
+    assert re.fullmatch(r"[0-9a-f]{32}", session_id)  # from crypto.getRandomValues
     engine = create_engine(assistant.database_url)
     try:
         with Session(engine) as session, session.begin():

@@ -251,3 +251,31 @@ def test_a_case_names_the_conversation_it_was_opened_in(engine: Engine) -> None:
         assert item["conversation_url"] == f"/dashboard/conversations/{talk_id}"
         page = client.get(item["conversation_url"], headers=bearer(client, "canbo"))
         assert page.status_code == 200
+
+
+def test_a_database_error_never_logs_a_contact(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from trolyao.db import make_engine
+
+    broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.db'}")  # no migrations: no table
+    assert broken.hide_parameters  # statements' values never reach a log line
+    with caplog.at_level("DEBUG"):
+        kept = HandoffDesk(broken).capture("web-dead0001", "số em 0912 345 678", None)
+    assert kept is False
+    assert "0912" not in caplog.text and "345 678" not in caplog.text
+
+
+def test_old_deliveries_are_forgotten(engine: Engine) -> None:
+    from trolyao.deliveries import Delivery, first_delivery, forget_deliveries
+
+    with Session(engine) as session:
+        assert first_delivery(session, "zalo", "m-old")
+        assert first_delivery(session, "zalo", "m-new")
+        old = session.get(Delivery, ("zalo", "m-old"))
+        assert old is not None
+        old.received_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)
+        session.commit()
+        assert forget_deliveries(session, dt.timedelta(days=1)) == 1
+        session.commit()
+        assert not first_delivery(session, "zalo", "m-new")  # still remembered

@@ -235,3 +235,55 @@ def test_a_message_whose_replica_died_waits_for_the_other_one() -> None:
 
     result = asyncio.run(scenario())
     assert result.outcome == "answered"
+
+
+def test_receipt_codes_tried_from_one_address_are_limited() -> None:
+    from edge.pipeline import LOOKUPS_PER_10_MINUTES
+
+    engine = StandInEngine()
+    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
+    edge = Edge(Settings(chat_rate_per_session=1000, chat_rate_per_ip=1000), client)
+
+    async def run() -> list[str]:
+        outcomes = []
+        for i in range(LOOKUPS_PER_10_MINUTES + 1):  # a new session each time, one address
+            code = f"000.00.12.H37-251124-{i:04d}"
+            result = await edge.handle(
+                channel="web", sender=f"web-scan{i:04d}", text=f"tra cứu {code}", client="1.2.3.4"
+            )
+            outcomes.append(result.outcome)
+        other = await edge.handle(
+            channel="web",
+            sender="web-other",
+            text="tra cứu 000.00.12.H37-251124-9999",
+            client="5.6.7.8",
+        )
+        plain = await edge.handle(
+            channel="web", sender="web-plain", text="làm hộ chiếu", client="1.2.3.4"
+        )
+        outcomes += [other.outcome, plain.outcome]
+        await edge.aclose()
+        return outcomes
+
+    outcomes = asyncio.run(run())
+    assert outcomes[:LOOKUPS_PER_10_MINUTES] == ["answered"] * LOOKUPS_PER_10_MINUTES
+    assert outcomes[LOOKUPS_PER_10_MINUTES] == "rate_limited"
+    assert outcomes[-2:] == ["answered", "answered"]  # another address; no code
+    # the engine never saw the refused look-up
+    assert len(engine.received) == LOOKUPS_PER_10_MINUTES + 2
+
+
+def test_notices_are_limited_per_address(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trolyao.settings import get_settings
+
+    monkeypatch.setenv("CHAT_RATE_PER_IP", "3")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app(engine)) as client:
+            codes = [
+                client.post("/api/chat/notices", json={"session_id": f"sweep-{i:06d}"}).status_code
+                for i in range(5)
+            ]
+    finally:
+        get_settings.cache_clear()
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]

@@ -187,3 +187,27 @@ def test_an_office_contact_is_edited_on_the_page(
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(engine: Engine) -> None:
+    hostile = '=HYPERLINK("http://evil.example","Bấm vào")'
+    with Session(engine) as session, session.begin():
+        unit = session.get(AdminUnit, TAM_THANH)
+        assert unit is not None
+        unit.address, unit.hours = hostile, "+84 205 3 811 222"
+    with staff_client(engine) as client:
+        admin = bearer(client, "quantri")
+        exported = client.get("/api/admin/places/export?format=csv", headers=admin)
+        rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+        row = next(r for r in rows if r["Mã đơn vị"] == TAM_THANH)
+        assert row["Địa chỉ"] == "'" + hostile and row["Giờ làm việc"].startswith("'+")
+        # imported back, the texts are exactly the ones exported
+        upload = {"file": ("xa-phuong.csv", exported.content, "text/csv")}
+        done = client.post("/api/admin/places/import", files=upload, headers=admin).json()
+        assert done["errors"] == [] and done["updated"] == 0
+        xlsx = client.get("/api/admin/places/export?format=xlsx", headers=admin)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    cell = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == TAM_THANH)[2]
+    assert cell.value == hostile and cell.data_type == "s"  # a text, not a formula
+    with Session(engine) as session:
+        assert session.get(AdminUnit, TAM_THANH).address == hostile  # type: ignore[union-attr]

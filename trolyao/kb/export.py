@@ -12,15 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from trolyao.cells import guard_cell
 from trolyao.kb.admin import editable, locate
 from trolyao.kb.models import Procedure, ProcedureVersion
-from trolyao.kb.spreadsheet import (
-    HEADERS,
-    detect_format,
-    guard_cell,
-    record_to_row,
-    split_for_excel,
-)
+from trolyao.kb.spreadsheet import HEADERS, detect_format, record_to_row, split_for_excel
 
 
 def export_records(session: Session) -> Iterator[dict[str, Any]]:

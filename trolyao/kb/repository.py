@@ -107,6 +107,10 @@ def index_rows(session: Session, today: dt.date | None = None) -> list[IndexRow]
     ]
 
 
+#: A receipt code of the national dossier system ("000.00.12.H37-251124-0007").
+RECEIPT_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
+
+
 def get_dossier(session: Session, receipt_code: str) -> Dossier | None:
     """Return the dossier with ``receipt_code`` (case-insensitive), with its procedure."""
     stmt = (

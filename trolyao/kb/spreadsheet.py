@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from trolyao.cells import unguard_cell
 from trolyao.errors import TroLyAoError
 
 FORMATS = ("json", "csv", "xlsx", "dvc-portal")
@@ -293,20 +294,6 @@ def _check_header(header: list[str]) -> None:
         raise ImportFileError(f"Cột không có trong mẫu: {', '.join(unknown[:10])}.")
     if "Tên thủ tục" not in header:
         raise ImportFileError("Thiếu cột 'Tên thủ tục'.")
-
-
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-
-
-def guard_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run as a formula: a text starting with ``= + - @``,
-    a tab or a carriage return (after any quotes) gets one more leading ``'``."""
-    return "'" + value if isinstance(value, str) and _FORMULA.match(value) else value
-
-
-def unguard_cell(value: str) -> str:
-    """Undo :func:`guard_cell` exactly (an import of an export gives the same texts)."""
-    return value[1:] if value.startswith("'") and _FORMULA.match(value[1:]) else value
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], list[dict[str, str]]]]:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trolyao.cells import guard_cell, unguard_cell
 from trolyao.places.models import CONTACT_FIELDS, MAX_LENGTH, AdminUnit, update_contact
 
 COLUMNS = {
@@ -81,7 +82,7 @@ def export_bytes(session: Session, kind: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS.values()))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: guard_cell(v) for k, v in row.items()} for row in rows)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     from openpyxl import Workbook
 
@@ -92,6 +93,10 @@ def export_bytes(session: Session, kind: str) -> bytes:
     sheet.append(list(COLUMNS.values()))
     for row in rows:
         sheet.append([row[c] for c in COLUMNS.values()])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
     buffer_bytes = io.BytesIO()
     book.save(buffer_bytes)
     return buffer_bytes.getvalue()
@@ -113,7 +118,8 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
         raise PlacesFileError("Tệp CSV chứa ký tự không hợp lệ.")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
-    yield from _with_header(header, enumerate(reader, start=2))
+    cells = ([unguard_cell(c) for c in row] for row in reader)  # the export's guard undone
+    yield from _with_header(header, enumerate(cells, start=2))
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:

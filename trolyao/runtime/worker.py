@@ -15,11 +15,13 @@ from trolyao.analytics.ingest import AmqpIngester, Ingester
 from trolyao.analytics.retention import purge
 from trolyao.db import get_engine, make_engine
 from trolyao.deletion import process_deletions
+from trolyao.deliveries import forget_deliveries
 from trolyao.handoffs import purge_closed
 from trolyao.settings import get_settings
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
+DELIVERY_MEMORY = dt.timedelta(days=1)
 
 
 def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
@@ -68,6 +70,8 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
                 purge(app_engine, broker_engine, keep=retention)
                 with Session(app_engine) as session, session.begin():
                     purge_closed(session, settings.handoff_retention_days)
+                    # messengers stop redelivering within minutes; a day is plenty
+                    forget_deliveries(session, DELIVERY_MEMORY)
                 last_purge = time.monotonic()
             except Exception:  # retried at the next tick
                 log.exception("retention purge failed")
