@@ -69,6 +69,45 @@ def test_kubernetes_manifests_probe_readiness_and_request_resources() -> None:
     assert "Secret" not in kinds  # created by the operator, never committed
 
 
+def test_only_the_edge_reaches_the_engine_and_only_the_engine_the_actions() -> None:
+    docs = manifests()
+    policies = {d["metadata"]["name"]: d for d in docs if d["kind"] == "NetworkPolicy"}
+    deny = policies["default-deny-ingress"]["spec"]
+    assert deny["podSelector"] == {} and deny["policyTypes"] == ["Ingress"]
+
+    def allowed(component: str) -> set[str]:
+        found: set[str] = set()
+        for policy in policies.values():
+            spec = policy["spec"]
+            if spec["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/component") != (
+                component
+            ):
+                continue
+            for rule in spec.get("ingress", []):
+                for peer in rule["from"]:
+                    labels = peer.get("podSelector", {}).get("matchLabels", {})
+                    found.add(labels.get("app.kubernetes.io/component", "outside"))
+        return found
+
+    assert allowed("engine") == {"api"}
+    assert allowed("actions") == {"engine"}
+    assert allowed("redis") == {"api", "engine"}
+    assert allowed("api") == {"outside"}  # the ingress controller's namespace
+    # Redis needs a password, from the Secret, in every client's URL and in Redis itself
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    redis = deployments["redis"]["spec"]["template"]["spec"]["containers"][0]
+    assert "--requirepass" in " ".join(redis["command"])
+    api_env = deployments["api"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    urls = [e["value"] for e in api_env if e["name"] in ("REDIS_URL", "LOCK_STORE_URL")]
+    assert urls and all("$(REDIS_PASSWORD)@" in u for u in urls)
+    assert (
+        yaml.safe_load((DEPLOY / "k8s" / "endpoints.yml").read_text())["lock_store"]["password"]
+        == "${REDIS_PASSWORD}"
+    )
+    compose = (DEPLOY / "compose.yaml").read_text()
+    assert "--requirepass" in compose and "${REDIS_PASSWORD:?}" in compose
+
+
 def test_the_cluster_balancer_checks_replicas_and_retries_only_unsent_requests() -> None:
     config = haproxy_config(Topology())
     assert "bind 127.0.0.1:8080" in config
