@@ -85,9 +85,13 @@ class Settings(BaseSettings):
     # Telegram (python-telegram-bot): polling from `make run`, or a webhook in the API.
     telegram_bot_token: str | None = None
     telegram_mode: str = Field(default="polling", pattern="^(polling|webhook)$")
-    telegram_webhook_secret: str | None = None
+    # Every secret this project chooses is 32+ characters (third parties' own tokens are
+    # as their issuers make them).
+    telegram_webhook_secret: str | None = Field(default=None, min_length=32, max_length=256)
     telegram_id_secret: str | None = Field(
-        default=None, description="Key of the hash that maps Telegram users to sender ids."
+        default=None,
+        min_length=32,
+        description="Key of the hash that maps Telegram users to sender ids.",
     )
     telegram_base_url: str = "https://api.telegram.org/bot"
 
@@ -104,7 +108,9 @@ class Settings(BaseSettings):
     zalo_api_base_url: str = "https://openapi.zalo.me"
     zalo_oauth_base_url: str = "https://oauth.zaloapp.com"
     zalo_id_secret: str | None = Field(
-        default=None, description="Key of the hash that maps Zalo users to sender ids."
+        default=None,
+        min_length=32,
+        description="Key of the hash that maps Zalo users to sender ids.",
     )
 
     # Staff authentication (analytics and knowledge-base administration).

@@ -23,7 +23,7 @@ from tests.support.assistant import Assistant, free_port
 from trolyao.db import make_engine
 from trolyao.settings import Settings, get_settings
 
-SECRET = "id-secret"
+SECRET = "id-secret-of-the-telegram-tests-0123456789"
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def webhook_client(
     for key, value in {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_MODE": "webhook",
-        "TELEGRAM_WEBHOOK_SECRET": "hook-secret",
+        "TELEGRAM_WEBHOOK_SECRET": "hook-secret-of-the-telegram-tests-0123456789",
         "TELEGRAM_ID_SECRET": SECRET,
         "TELEGRAM_BASE_URL": fake.base_url,
         "RASA_URL": assistant.rasa_url,
@@ -165,7 +165,7 @@ def test_webhook_rejects_a_missing_or_wrong_secret(webhook_client: TestClient) -
 def test_webhook_acknowledges_then_answers_and_ignores_duplicates(
     webhook_client: TestClient, fake: FakeTelegram
 ) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": "hook-secret"}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "hook-secret-of-the-telegram-tests-0123456789"}
     update = message_update(200, 88, "lệ phí chứng thực di chúc")
     first = webhook_client.post("/api/telegram/webhook", json=update, headers=headers)
     again = webhook_client.post("/api/telegram/webhook", json=update, headers=headers)

@@ -67,7 +67,7 @@ def _client(
         "ZALO_APP_SECRET": "app-secret",
         "ZALO_API_BASE_URL": zalo.base_url,
         "ZALO_OAUTH_BASE_URL": zalo.base_url,
-        "ZALO_ID_SECRET": "id-secret",
+        "ZALO_ID_SECRET": "id-secret-of-the-zalo-tests-0123456789",
         "CHANNEL_TOKEN_KEY": TOKEN_KEY,
     }.items():
         monkeypatch.setenv(name, value)

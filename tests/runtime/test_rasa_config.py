@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
+from pydantic import ValidationError
 
 from trolyao.runtime.rasa_config import endpoints, write_endpoints
 from trolyao.settings import Settings
@@ -81,3 +83,20 @@ def test_the_written_endpoints_file_is_readable_by_its_owner_only(tmp_path: Path
     write_endpoints(settings, path)
     assert path.stat().st_mode & 0o777 == 0o600
     assert yaml.safe_load(path.read_text())["action_endpoint"]["token"] == "s" * 40
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "edge_engine_token",
+        "action_server_token",
+        "channel_token_key",
+        "telegram_webhook_secret",
+        "telegram_id_secret",
+        "zalo_id_secret",
+    ],
+)
+def test_every_secret_of_ours_has_a_minimum_length(name: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**{name: "short-secret"})
+    assert getattr(Settings(**{name: "s" * 32}), name) == "s" * 32
