@@ -7,6 +7,7 @@ answered and counted once."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
 import secrets
 import signal
@@ -191,15 +192,23 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         postgres,
         tokens["EDGE_ENGINE_TOKEN"],
     )
+
+    def why() -> str:
+        """The end of the log, and the engines' own last lines (they say why they are not up)."""
+        text = log.read_text()
+        engines = [line for line in text.splitlines() if line.startswith("[engine")]
+        return text[-3000:] + "\n--- engines ---\n" + "\n".join(engines[-40:])
+
     try:
         deadline = time.monotonic() + 420
         while "The cluster is ready" not in log.read_text():
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            assert process.poll() is None, why()
+            assert time.monotonic() < deadline, why()
             time.sleep(1)
         yield running
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):  # it may have stopped on its own
+            os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(90)
         except subprocess.TimeoutExpired:
