@@ -152,5 +152,7 @@ def test_the_supervisor_starts_nothing_open(
     )
     actions, rasa = processes[0], processes[1]
     assert actions.argv[-3:] == ["actions.server", "--port", "5055"]
-    assert rasa.argv[rasa.argv.index("--credentials") + 1] == "credentials.yml"
+    # the project's credentials.yml: the edge's channel only
+    assert Path(rasa.argv[rasa.argv.index("--credentials") + 1]).name == "credentials.yml"
+    assert "--enable-api" not in rasa.argv and "--auth-token" not in rasa.argv
     assert rasa.argv[rasa.argv.index("--interface") + 1] == "127.0.0.1"
