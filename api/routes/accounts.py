@@ -17,7 +17,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.deps import DENIED, SessionDep, require_roles
-from trolyao.accounts.auth import InvalidUser, create_user, hash_password, locked, unlock
+from trolyao.accounts.auth import (
+    USERNAME_RE,
+    InvalidUser,
+    create_user,
+    hash_password,
+    locked,
+    unlock,
+)
 from trolyao.accounts.models import ApiToken, User
 from trolyao.accounts.roles import ADMIN_ROLES, ROLES, Role
 from trolyao.audit import AuditEntry, audit
@@ -112,7 +119,7 @@ def add_user(admin: Admin, session: SessionDep, body: UserIn) -> dict[str, Any]:
 def change_user(
     admin: Admin,
     session: SessionDep,
-    username: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")],
+    username: Annotated[str, Path(pattern=USERNAME_RE.pattern)],
     body: UserPatch,
 ) -> dict[str, Any]:
     """Change a staff account's role, deactivate or reactivate it, or set a new password."""

@@ -37,12 +37,12 @@ from trolyao.kb import changes, spreadsheet, validation
 from trolyao.kb import export as kbexport
 from trolyao.kb import transfer as kb_import
 from trolyao.kb import versions as kbversions
+from trolyao.kb.repository import KEY_PATTERN
 from trolyao.settings import get_settings
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 Editor = Annotated[User, Depends(require_roles(*KNOWLEDGE_BASE_ROLES))]
 Admin = Annotated[User, Depends(require_roles(*ADMIN_ROLES))]
-KEY_PATTERN = r"^[0-9A-Za-z.\-]{1,200}$"
 ProcedureKey = Annotated[
     str, Path(pattern=KEY_PATTERN, description="Mã thủ tục (vd 1.001193) hoặc mã nội bộ")
 ]

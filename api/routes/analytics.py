@@ -32,6 +32,7 @@ from trolyao.analytics.review import (
     update_review,
 )
 from trolyao.analytics.summary import Range, summary
+from trolyao.kb.repository import KEY_PATTERN
 from trolyao.kb.stats import coverage
 from trolyao.kb.teaching import TEACH_FIELDS, DraftPending, teach
 
@@ -217,7 +218,7 @@ class AttachQuestion(BaseModel):
     """A failed question, and the procedure it was about."""
 
     question: str = Field(min_length=1, max_length=500)
-    procedure: str = Field(min_length=1, max_length=200, pattern=r"^[0-9A-Za-z.\-]+$")
+    procedure: str = Field(min_length=1, max_length=200, pattern=KEY_PATTERN)
     as_: Literal["situation", "alias"] = Field(default="situation", alias="as")
 
 

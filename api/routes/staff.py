@@ -18,6 +18,7 @@ from api.deps import SESSION_COOKIE, SessionDep
 from trolyao.accounts.auth import user_for_token
 from trolyao.accounts.models import User
 from trolyao.accounts.roles import ANALYTICS_ROLES, HANDOFF_ROLES, KNOWLEDGE_BASE_ROLES
+from trolyao.kb.repository import KEY_PATTERN
 from trolyao.settings import PROJECT_ROOT
 
 router = APIRouter(include_in_schema=False)
@@ -139,7 +140,7 @@ def admin_new(request: Request, session: SessionDep) -> Response:
 def admin_edit(
     request: Request,
     session: SessionDep,
-    code: Annotated[str, Path(pattern=r"^[0-9A-Za-z.\-]{1,200}$")],
+    code: Annotated[str, Path(pattern=KEY_PATTERN)],
 ) -> Response:
     """Edit a procedure: form, preview, publish, history."""
     return _page(request, session, "kb-edit", "Sửa thủ tục", KNOWLEDGE_BASE_ROLES, code)

@@ -9,12 +9,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tests.support.assistant import serve_api
-from tests.support.databases import migrated_seeded_engine
-from tests.support.staff import PASSWORD
-from trolyao.accounts.auth import create_user
+from tests.support.staff import PASSWORD, staff_site
 from trolyao.handoffs import open_case
 from trolyao.settings import PROJECT_ROOT
 
@@ -23,15 +21,12 @@ AXE = PROJECT_ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.j
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("a11y")
-    url = f"sqlite:///{folder / 'app.db'}"
-    engine = migrated_seeded_engine(url)
-    with Session(engine) as session, session.begin():
-        create_user(session, "quantri", PASSWORD, "admin")
-        case = open_case(session, "web-a11y-0001", "web")
-        case.stage, case.contact = "done", "0912 345 678"
-    engine.dispose()
-    with serve_api(url, folder) as base:
+    def with_a_case(engine: Engine) -> None:
+        with Session(engine) as session, session.begin():
+            case = open_case(session, "web-a11y-0001", "web")
+            case.stage, case.contact = "done", "0912 345 678"
+
+    with staff_site(tmp_path_factory.mktemp("a11y"), with_a_case) as base:
         yield base
 
 

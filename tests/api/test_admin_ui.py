@@ -12,27 +12,16 @@ from urllib.parse import quote
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy.orm import Session
 
-from tests.support.assistant import serve_api
-from tests.support.databases import migrated_seeded_engine
-from trolyao.accounts.auth import create_user
+from tests.support.staff import PASSWORD, staff_site
 from trolyao.kb.seed import load_seed_records
 
-PASSWORD = "mat-khau-du-dai-123"
 HOSTILE = '<img src=x onerror="document.title=1">'
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("admin-ui")
-    url = f"sqlite:///{folder / 'app.db'}"
-    engine = migrated_seeded_engine(url)
-    with Session(engine) as session, session.begin():
-        create_user(session, "bientap", PASSWORD, "editor")
-        create_user(session, "quantri", PASSWORD, "admin")
-    engine.dispose()
-    with serve_api(url, folder) as base:
+    with staff_site(tmp_path_factory.mktemp("admin-ui")) as base:
         yield base
 
 

@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 from api.deps import require_roles
 from api.main import create_app
 from tests.support.assistant import serve_api
+from tests.support.staff import PASSWORD
 from trolyao.accounts.auth import AuthError, InvalidUser, authenticate, create_user
 from trolyao.accounts.models import ApiToken, User
-
-PASSWORD = "mat-khau-du-dai-123"
 
 
 @pytest.fixture

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from api.main import create_app
 from tests.support.databases import migrated_seeded_engine
+from tests.support.staff import PASSWORD
 from trolyao.accounts.auth import create_user, issue_token
 from trolyao.accounts.models import User
-
-PASSWORD = "mat-khau-du-dai-123"
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,8 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.support.assistant import serve_api
 from tests.support.databases import migrated_seeded_engine
-from tests.support.staff import PASSWORD, bearer, create_staff, staff_client
+from tests.support.staff import PASSWORD, bearer, staff_client, staff_site
 from trolyao.audit import AuditEntry
 from trolyao.places.models import AdminUnit
 
@@ -139,12 +138,7 @@ def test_the_console_exports_and_imports_the_offices(fresh_url: str, tmp_path: P
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("places-ui")
-    url = f"sqlite:///{folder / 'app.db'}"
-    engine = migrated_seeded_engine(url)
-    create_staff(engine)
-    engine.dispose()
-    with serve_api(url, folder) as base:
+    with staff_site(tmp_path_factory.mktemp("places-ui")) as base:
         yield base
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -38,3 +39,20 @@ def bearer(client: TestClient, username: str) -> dict[str, str]:
         "/api/auth/token", data={"username": username, "password": PASSWORD}
     ).json()["access_token"]
     return {"Authorization": f"Bearer {token}"}
+
+
+@contextmanager
+def staff_site(folder: Path, prepare: Callable[[Engine], None] | None = None) -> Iterator[str]:
+    """The API over HTTP (``trolyao api``) on a migrated, seeded SQLite database in
+    ``folder``, with :data:`STAFF` created and whatever ``prepare`` adds; its base URL."""
+    from tests.support.assistant import serve_api
+    from tests.support.databases import migrated_seeded_engine
+
+    url = f"sqlite:///{folder / 'app.db'}"
+    engine = migrated_seeded_engine(url)
+    create_staff(engine)
+    if prepare is not None:
+        prepare(engine)
+    engine.dispose()
+    with serve_api(url, folder) as base:
+        yield base

@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session, selectinload
 from trolyao.errors import ProcedureNotFound
 from trolyao.kb.models import Dossier, KnowledgeBaseState, Procedure, SubmissionChannel
 
-_KEY_RE = re.compile(r"^[0-9a-z.\-]{1,200}$")
+#: A procedure's key: its national code (1.001193) or its slug. The one pattern the API's
+#: paths and bodies check too.
+KEY_PATTERN = r"^[0-9A-Za-z.\-]{1,200}$"
+_KEY_RE = re.compile(KEY_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class PlacesFileError(ValueError):
 
 
 @dataclass
-class ImportReport:
+class PlacesImportReport:
     """What an import did, or would do (dry run)."""
 
     rows: int = 0
@@ -184,10 +184,10 @@ def _check(number: int, cells: dict[str, Any]) -> list[dict[str, Any]]:
 
 def import_bytes(
     session: Session, data: bytes, kind: str, *, user: str, dry_run: bool = False
-) -> ImportReport:
+) -> PlacesImportReport:
     """Import the contacts of ``data`` (CSV or XLSX) in ``session``; the caller commits.
     Nothing is changed unless the whole file is clean and it is not a dry run."""
-    report = ImportReport(dry_run=dry_run)
+    report = PlacesImportReport(dry_run=dry_run)
     reader = _csv_rows(data) if kind == "csv" else _xlsx_rows(data)
     known = {row.code: row for row in session.scalars(select(AdminUnit))}
     seen: set[str] = set()
