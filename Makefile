@@ -22,7 +22,7 @@ export UV_LINK_MODE ?= copy
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install install-app install-engine check-python test-prerequisites db train run cluster test check \
-	bench lint eval-search eval-nlu audit lock clean
+	bench lint eval-search eval-nlu eval-answers audit lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -118,6 +118,13 @@ eval-search: install-app  ## Top-1 / top-3 / MRR of search on every evaluation f
 		tests/data/portal_situations_citizen_dev.jsonl tests/data/portal_situations_team.jsonl; do \
 		echo "== $$file"; \
 		$(APP)/bin/trolyao eval search $$file || exit 1; \
+	done
+
+eval-answers: train db  ## Fact questions stated and bare situations reached, per kind and form
+	@for file in tests/data/portal_facts_citizen_dev.jsonl tests/data/portal_facts_team.jsonl \
+		tests/data/bare_situations_citizen_dev.jsonl tests/data/bare_situations_team2.jsonl; do \
+		echo "== $$file"; \
+		$(APP)/bin/trolyao eval answers $$file || exit 1; \
 	done
 
 eval-nlu: train  ## Intent accuracy and macro-F1 per form on every evaluation file

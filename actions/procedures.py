@@ -7,6 +7,7 @@ such as "còn lệ phí thì sao?", the procedure last discussed (slot ``procedu
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -20,22 +21,32 @@ from sqlalchemy.orm import Session
 
 from actions.common import earlier_text, entity, latest_intent, latest_text
 from actions.places import after_place_answer, district_question, office_values, read_place
-from actions.suggestions import CLOSE_SCORE, MAX_CHOICES, offer_life_events, procedure_buttons
+from actions.suggestions import (
+    CLOSE_SCORE,
+    MAX_CHOICES,
+    offer_life_events,
+    offer_situation,
+    procedure_buttons,
+    small_talk,
+)
 from trolyao.db import get_engine
 from trolyao.errors import InvalidQuery, ProcedureNotFound
 from trolyao.kb.life_events import label_of
 from trolyao.kb.models import Procedure
 from trolyao.kb.repository import get_procedure, in_force
-from trolyao.kb.search import get_search
+from trolyao.kb.search import SearchHit, get_search
 from trolyao.kb.search.guide import MAX_EVENT_CHOICES, event_procedures
 from trolyao.replies import contact_values, fragment
-from trolyao.replies.answers import ATTRIBUTES, answer_response, attribute_values
+from trolyao.replies.answers import ATTRIBUTES, INTENT_OF, answer_response, attribute_values
 from trolyao.replies.buttons import button
+from trolyao.replies.questions import asked_attributes
 
 MAX_LISTED = 15
 # With a procedure already in the conversation, a follow-up switches to another one only
 # when it names it clearly ("em là sinh viên thì lệ phí bao nhiêu?" must not leave it).
 SWITCH_SCORE = 0.6
+# A question's best candidate is answered as a guess from this score (see _best_guess).
+GUESS_SCORE = 0.25
 
 
 class ActionAnswerProcedure(Action):
@@ -55,8 +66,14 @@ class ActionAnswerProcedure(Action):
     ) -> list[EventType]:
         """The answer (:func:`answer_procedure`)."""
         intent = latest_intent(tracker)
-        attribute = ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute") or "overview"
-        intent = next((k for k, v in ATTRIBUTES.items() if v == attribute), intent)
+        # the question words of the last clause decide over the intent model, which reads
+        # the whole story; a button (no text) or a bare name keeps the intent's attribute
+        asked = asked_attributes(latest_text(tracker))
+        attributes = asked or [
+            ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute") or "overview"
+        ]
+        attribute = attributes[0]
+        intent = INTENT_OF.get(attribute, intent)
         # where the citizen lives, when this message says it (old names said once)
         place = read_place(tracker, dispatcher, domain)
         if district_question(latest_text(tracker)):
@@ -68,17 +85,28 @@ class ActionAnswerProcedure(Action):
                 and not in_context
                 and not cls._names_procedure(session, latest_text(tracker))
             ):
+                # a story set in a commune: the procedures it needs, not the office
+                if offer_situation(dispatcher, latest_text(tracker)):
+                    return place.events
                 # "sđt ubnd p. Đông Kinh là bn": about the commune's office, no procedure
                 values = office_values(domain, place.code) if place.code else None
                 if values:
                     dispatcher.utter_message(response="utter_place_office", **values)
                     return place.events
-            procedure = cls._resolve(dispatcher, tracker, domain, session, intent)
+            others: list[SearchHit] = []
+            procedure = cls._resolve(
+                dispatcher, tracker, domain, session, intent, attribute, bool(asked), others
+            )
             if procedure is None:
                 return [SlotSet("last_attribute", attribute), *place.events]
-            cls._answer(dispatcher, domain, procedure, attribute, entity(tracker, "detail"))
+            for each in attributes:
+                cls._answer(dispatcher, domain, procedure, each, entity(tracker, "detail"))
+            if others:  # the best guess was answered: the others are one press away
+                dispatcher.utter_message(
+                    response="utter_procedure_others", buttons=procedure_buttons(others, intent)
+                )
             events = list(place.events)
-            if attribute == "place":
+            if "place" in attributes:
                 after_place_answer(dispatcher, domain, procedure.levels, place.code)
                 if place.code and not place.events:  # the turn counts for its commune
                     events.append(SlotSet("place_code", place.code))
@@ -91,6 +119,49 @@ class ActionAnswerProcedure(Action):
             ]
 
     @classmethod
+    def _best_guess(
+        cls,
+        dispatcher: CollectingDispatcher,
+        session: Session,
+        hits: Sequence[SearchHit],
+        asked: bool,
+        others: list[SearchHit] | None,
+    ) -> Procedure | None:
+        """A question with question words ("…thì mấy ngày làm việc?") whose procedure search
+        is not sure of, but whose best candidate scores at least :data:`GUESS_SCORE`: that
+        one is answered, said to be a guess, and the next candidates are offered after the
+        answer. A fact of a named procedure, and the way to the others in one press, serve
+        better than a list of names to choose from before any answer."""
+        if not asked or not hits or hits[0].score < GUESS_SCORE or others is None:
+            return None
+        procedure = cls._load(session, hits[0].key)
+        if procedure is None:
+            return None
+        dispatcher.utter_message(response="utter_procedure_best_guess")
+        others.extend(hits[1:MAX_CHOICES])
+        return procedure
+
+    @classmethod
+    def _same_answer(
+        cls, session: Session, domain: DomainDict, keys: list[str], attribute: str
+    ) -> Procedure | None:
+        """The first of close candidates when every one of them gives the same answer to
+        the fact asked ("xóa đăng ký phương tiện có mất phí không": free, whichever of the
+        two is meant): answering is then true for each, and asking which would not help."""
+        if attribute == "overview" or len(keys) < 2:
+            return None
+        loaded = [cls._load(session, key) for key in keys]
+        answers = {
+            json.dumps(attribute_values(p, attribute, domain), sort_keys=True, default=str)
+            if p is not None
+            else None
+            for p in loaded
+        }
+        if len(answers) != 1 or None in answers or "null" in answers:
+            return None
+        return loaded[0]
+
+    @classmethod
     def _resolve(
         cls,
         dispatcher: CollectingDispatcher,
@@ -98,6 +169,9 @@ class ActionAnswerProcedure(Action):
         domain: DomainDict,
         session: Session,
         intent: str,
+        attribute: str = "overview",
+        asked: bool = False,
+        others: list[SearchHit] | None = None,
     ) -> Procedure | None:
         key = entity(tracker, "procedure_key")
         if key:
@@ -122,6 +196,12 @@ class ActionAnswerProcedure(Action):
                 close = [h for h in result.hits if result.hits[0].score - h.score < CLOSE_SCORE]
                 if current in keys[: len(close)]:
                     return cls._load(session, current)
+                same = cls._same_answer(session, domain, [h.key for h in close], attribute)
+                if same is not None:
+                    return same
+                guess = cls._best_guess(dispatcher, session, result.hits, asked, others)
+                if guess is not None:
+                    return guess
                 dispatcher.utter_message(
                     response="utter_procedure_choose",
                     buttons=procedure_buttons(close if len(close) > 1 else result.hits, intent),
@@ -133,6 +213,15 @@ class ActionAnswerProcedure(Action):
             procedure = cls._load(session, current)
             if procedure is not None:
                 return procedure
+        if result is not None and not current:
+            guess = cls._best_guess(dispatcher, session, result.hits, asked, others)
+            if guess is not None:
+                return guess
+        if not asked and offer_situation(dispatcher, text):  # a story, not a question
+            return None
+        if small_talk(text):  # the model heard a question in talk about life
+            dispatcher.utter_message(response="utter_small_talk")
+            return None
         if result is None or not result.terms:
             dispatcher.utter_message(response="utter_procedure_ask_which")
         else:
@@ -187,7 +276,7 @@ class ActionAnswerProcedure(Action):
         session = Session.object_session(procedure)
         if session is None:
             return
-        intent = next(k for k, v in ATTRIBUTES.items() if v == attribute)
+        intent = INTENT_OF[attribute]
         related = session.scalars(
             select(Procedure)
             .where(Procedure.code.in_(procedure.related_codes), in_force())
@@ -200,6 +289,16 @@ class ActionAnswerProcedure(Action):
         ][:MAX_CHOICES]
         if buttons:
             dispatcher.utter_message(response="utter_procedure_related", buttons=buttons)
+
+
+def procedure_in_question(text: str) -> bool:
+    """Whether a question (``text``, with question words) names a procedure well enough to
+    answer about it: a confident match, or a best candidate worth a guess (GUESS_SCORE)."""
+    try:
+        result = get_search().search(text, 1)
+    except InvalidQuery:
+        return False
+    return bool(result.matched or (result.hits and result.hits[0].score >= GUESS_SCORE))
 
 
 def answer_procedure(

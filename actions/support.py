@@ -1,4 +1,5 @@
-"""Contact details and the hand-off to an official."""
+"""Contact details and the hand-off to an official (the contact action, which first checks
+that the message asks for a contact at all, is in :mod:`actions.rerouting`)."""
 
 from __future__ import annotations
 
@@ -16,27 +17,22 @@ from trolyao.replies import contact_values, fragment
 from trolyao.replies.buttons import button
 
 
-class ActionContact(Action):
-    """Give the help desk's phone, e-mail, address and opening hours; asked about a
-    commune's office ("số điện thoại UBND phường Tam Thanh"), that office's contact."""
-
-    def name(self) -> str:
-        return "action_contact"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        text = latest_text(tracker)
-        if names_a_local_place(text):
-            place = read_place(tracker, dispatcher, domain)
-            values = office_values(domain, place.code) if place.code else None
-            if values and place.place.status == "found":
-                dispatcher.utter_message(response="utter_place_office", **values)
-                return place.events
-        if district_question(text):
-            dispatcher.utter_message(response="utter_no_district_level")
-        dispatcher.utter_message(response="utter_contact", **contact_values(domain))
-        return []
+def tell_contact(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
+    """The help desk's phone, e-mail, address and opening hours; asked about a commune's
+    office ("số điện thoại UBND phường Tam Thanh"), that office's contact."""
+    text = latest_text(tracker)
+    if names_a_local_place(text):
+        place = read_place(tracker, dispatcher, domain)
+        values = office_values(domain, place.code) if place.code else None
+        if values and place.place.status == "found":
+            dispatcher.utter_message(response="utter_place_office", **values)
+            return place.events
+    if district_question(text):
+        dispatcher.utter_message(response="utter_no_district_level")
+    dispatcher.utter_message(response="utter_contact", **contact_values(domain))
+    return []
 
 
 class ActionRequestHuman(Action):

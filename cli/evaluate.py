@@ -54,6 +54,19 @@ def _cmd_eval_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_answers(args: argparse.Namespace) -> int:
+    from cli.answers import evaluate
+
+    try:
+        figures = evaluate(Path(args.file), args.model, args.show_misses)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
 def _cmd_redact(_args: argparse.Namespace) -> int:
     from trolyao.redaction import redact
 
@@ -93,6 +106,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ev_search.add_argument("--show-misses", action="store_true")
     ev_search.add_argument("--json", action="store_true")
     ev_search.set_defaults(func=_cmd_eval_search)
+    ev_answers = ev.add_parser(
+        "answers",
+        help="fact questions (the fact stated) or bare situations (the procedure reached, "
+        "talk left alone) through the trained model and the actions",
+    )
+    ev_answers.add_argument("file")
+    ev_answers.add_argument("--model", default=None, help="default: models/trolyao.tar.gz")
+    ev_answers.add_argument("--show-misses", action="store_true")
+    ev_answers.add_argument("--json", action="store_true")
+    ev_answers.set_defaults(func=_cmd_eval_answers)
     nlu = sub.add_parser("nlu", help="the trained model's NLU").add_subparsers(
         dest="nlu_command", required=True
     )

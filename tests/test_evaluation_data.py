@@ -109,6 +109,8 @@ QUERY_FILES = {
     "portal_situations_team.jsonl": "query",
     "portal_facts_citizen_dev.jsonl": "query",
     "bare_situations_citizen_dev.jsonl": "query",
+    "portal_facts_team.jsonl": "query",
+    "bare_situations_team2.jsonl": "query",
 }
 
 

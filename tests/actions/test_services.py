@@ -11,10 +11,9 @@ from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Tabl
 from sqlalchemy.orm import Session
 
 from actions.data_deletion import ActionAskDataDeletion, ActionCancelDataDeletion, ActionDeleteData
-from actions.dossiers import ActionCheckDossierStatus
 from actions.feedback import ActionRecordFeedback
-from actions.rerouting import ActionFallback
-from actions.support import ActionContact, ActionRequestHuman, ActionYesNo
+from actions.rerouting import ActionCheckDossierStatus, ActionContact, ActionFallback
+from actions.support import ActionRequestHuman, ActionYesNo
 from tests.support.trackers import make_tracker
 from trolyao.db import make_engine
 from trolyao.deletion import DeletionRequest, process_deletions

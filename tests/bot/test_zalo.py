@@ -28,6 +28,7 @@ OA_SECRET = "oa-secret-for-tests"
 
 
 TOKEN_KEY = "k" * 16 + "channel-token-key-of-the-tests"
+ID_SECRET = "id-secret-of-the-zalo-tests-0123456789"
 
 
 def event(user: str, text: str, msg_id: str, name: str = "user_send_text") -> bytes:
@@ -67,7 +68,7 @@ def _client(
         "ZALO_APP_SECRET": "app-secret",
         "ZALO_API_BASE_URL": zalo.base_url,
         "ZALO_OAUTH_BASE_URL": zalo.base_url,
-        "ZALO_ID_SECRET": "id-secret-of-the-zalo-tests-0123456789",
+        "ZALO_ID_SECRET": ID_SECRET,
         "CHANNEL_TOKEN_KEY": TOKEN_KEY,
     }.items():
         monkeypatch.setenv(name, value)
@@ -163,7 +164,7 @@ def test_personal_data_never_reaches_the_tracker_raw(
     assert zalo.wait_for("zuser-6", 2)
     with sqlite3.connect(assistant.tracker_db) as conn:
         rows = conn.execute(
-            "SELECT data FROM events WHERE sender_id = ?", (sender_id("zuser-6", "id-secret"),)
+            "SELECT data FROM events WHERE sender_id = ?", (sender_id("zuser-6", ID_SECRET),)
         )
         said = [json.loads(r[0]).get("text") or "" for r in rows]
         everything = " ".join(r[0] for r in conn.execute("SELECT data FROM events"))

@@ -6,9 +6,19 @@ import datetime as dt
 import re
 from typing import Any
 
-from trolyao.kb.models import Document, Fee, Procedure, SubmissionChannel
+from trolyao.kb.models import Fee, Procedure, SubmissionChannel
 from trolyao.replies.buttons import button
+from trolyao.replies.documents import documents_values, forms_values
 from trolyao.replies.domain import Domain, fragment
+from trolyao.replies.format import (
+    MAX_DOCUMENTS,
+    MAX_STEPS,
+    NOTE_CHARS,
+    STEP_CHARS,
+    bullets,
+    short,
+    short_block,
+)
 from trolyao.settings import get_settings
 
 ATTRIBUTES = {
@@ -21,6 +31,20 @@ ATTRIBUTES = {
     "ask_procedure_online": "online",
     "ask_procedure_requirements": "requirements",
 }
+#: The intent that asks each attribute; ``forms`` and ``deadline`` are finer readings of a
+#: question (trolyao/replies/questions.py) than any intent, asked by the nearest one.
+INTENT_OF = {
+    **{attribute: intent for intent, attribute in ATTRIBUTES.items()},
+    "forms": "ask_procedure_documents",
+    "deadline": "ask_procedure_requirements",
+}
+#: A sentence of the conditions that sets a time limit the citizen must keep.
+_DEADLINE = re.compile(
+    r"trong (?:thời hạn|vòng|thời gian)\s+\d|chậm nhất|kể từ (?:ngày|khi)"
+    r"|trước (?:ngày|khi) hết hạn|không quá \d+ (?:ngày|tháng)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.;\n])\s+|\n+")
 
 
 def online_url(procedure: Procedure) -> str | None:
@@ -64,126 +88,19 @@ def _labelled(kind: str | None, text: str, domain: Domain) -> str:
     return f"{fragment(domain, f'utter_fragment_channel_{kind}')}: {text}"
 
 
-def _bullets(lines: list[str]) -> str:
-    return "\n".join(f"• {line}" for line in lines)
-
-
-def _short(text: str, limit: int) -> str:
-    """``text`` cut at a word before ``limit`` characters (the full text is at the source)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
-
-
-# How much of a record fits a chat bubble: the rest is a button away, and always at the
-# source link.
-MAX_DOCUMENTS = 8
-MAX_STEPS = 8
-DOCUMENT_CHARS = 220
-STEP_CHARS = 220
-NOTE_CHARS = 160
-FULL_CHARS = 3500  # under Telegram's 4,096 per message, with the title and footer
-
-
 def _vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " đồng"
-
-
-def is_note(doc: Document) -> bool:
-    """A row the portal lists with no copy at all: a remark, not a paper to bring."""
-    return doc.originals == 0 and not doc.copies
-
-
-def common_documents(procedure: Procedure) -> list[Document]:
-    """The documents of the common case: no case of their own, and not remarks."""
-    return [d for d in procedure.documents if not d.case and not is_note(d)]
-
-
-def other_documents(procedure: Procedure) -> list[Document]:
-    """The documents of other cases (and the remarks), in the source's order."""
-    common = {id(d) for d in common_documents(procedure)}
-    return [d for d in procedure.documents if id(d) not in common]
-
-
-def _document_line(doc: Document, domain: Domain, limit: int = DOCUMENT_CHARS) -> str:
-    line = _short(doc.name, limit)
-    if doc.form_name:
-        line += f" — {fragment(domain, 'utter_fragment_form', form=doc.form_name)}"
-    counts = []
-    if doc.originals:
-        counts.append(fragment(domain, "utter_fragment_originals", count=doc.originals))
-    if doc.copies:
-        counts.append(fragment(domain, "utter_fragment_copies_only", count=doc.copies))
-    if counts:
-        line += " — " + ", ".join(counts)
-    if doc.form_url:
-        line += f": {doc.form_url}"
-    return line
-
-
-def _button(title: str, procedure: Procedure, intent: str, detail: str) -> dict[str, str]:
-    return button(title, intent, procedure_key=procedure.key, detail=detail)
-
-
-def _documents(procedure: Procedure, domain: Domain, detail: str | None) -> dict[str, Any] | None:
-    if not procedure.documents:
-        return None
-    common, others = common_documents(procedure), other_documents(procedure)
-    if detail == "other_cases" and others:
-        lines, case = [], None
-        for doc in others:
-            if doc.case and doc.case != case and not doc.name.startswith(doc.case):
-                lines.append(f"▸ {_short(doc.case, NOTE_CHARS)}:")
-            case = doc.case
-            lines.append(f"• {_document_line(doc, domain)}")
-        text = "\n".join(lines)
-        return {
-            "documents_title": fragment(domain, "utter_fragment_documents_other"),
-            "documents": _short_block(text, domain),
-        }
-    shown = (common or others)[:MAX_DOCUMENTS]
-    items = [_document_line(d, domain) for d in shown]
-    rest = len(common) - len(shown) if common else len(others) - len(shown)
-    if rest > 0:
-        items.append(fragment(domain, "utter_fragment_more_items", count=rest))
-    values: dict[str, Any] = {
-        "documents_title": fragment(domain, "utter_fragment_documents_common"),
-        "documents": _bullets(items),
-    }
-    if common and others:
-        values["buttons"] = [
-            _button(
-                fragment(domain, "utter_fragment_other_cases_button", count=len(others)),
-                procedure,
-                "ask_procedure_documents",
-                "other_cases",
-            )
-        ]
-    return values
-
-
-def _short_block(text: str, domain: Domain) -> str:
-    if len(text) <= FULL_CHARS:
-        return text
-    cut = text.rfind("\n", 0, FULL_CHARS)
-    return (
-        text[: cut if cut > 0 else FULL_CHARS]
-        + "\n"
-        + fragment(domain, "utter_fragment_see_source")
-    )
 
 
 def _fee_line(channel: SubmissionChannel, fee: Fee, domain: Domain, today: dt.date) -> str:
     if fee.amount_vnd is not None and fee.text.startswith(_vnd(fee.amount_vnd) + " ("):
         # An imported fee: its amount, then the source's note, shortened.
         note = fee.text[len(_vnd(fee.amount_vnd)) + 2 :].rsplit(")", 1)[0]
-        text = f"{_vnd(fee.amount_vnd)} ({_short(note, NOTE_CHARS)})"
+        text = f"{_vnd(fee.amount_vnd)} ({short(note, NOTE_CHARS)})"
     else:
-        text = _short(fee.text, NOTE_CHARS * 2)
+        text = short(fee.text, NOTE_CHARS * 2)
     if fee.exemption and fee.exemption not in fee.text:
-        text += f" ({_short(fee.exemption, NOTE_CHARS)})"
+        text += f" ({short(fee.exemption, NOTE_CHARS)})"
     if fee.valid_until and fee.valid_until < today:
         text += " — " + fragment(
             domain, "utter_fragment_fee_expired", date=fee.valid_until.strftime("%d/%m/%Y")
@@ -215,7 +132,7 @@ def _fees(procedure: Procedure, domain: Domain, today: dt.date) -> dict[str, Any
                 direct=_vnd(direct),
             )
         )
-    return {"fees": _bullets(lines)}
+    return {"fees": bullets(lines)}
 
 
 def _time_text(text: str) -> str:
@@ -246,12 +163,12 @@ def _durations(procedure: Procedure, domain: Domain) -> dict[str, Any] | None:
         return None
     if len(times) > 1 and len({t for _k, t in times}) == 1 and all(k for k, _t in times):
         return {
-            "durations": _bullets(
+            "durations": bullets(
                 [fragment(domain, "utter_fragment_all_channels", time=times[0][1])]
             )
         }
     return {
-        "durations": _bullets([_labelled(k, _short(t, NOTE_CHARS * 2), domain) for k, t in times])
+        "durations": bullets([_labelled(k, short(t, NOTE_CHARS * 2), domain) for k, t in times])
     }
 
 
@@ -260,9 +177,9 @@ def _steps(procedure: Procedure, domain: Domain, detail: str | None) -> dict[str
         return None
     if detail == "full_steps":
         text = "\n".join(f"{i}. {step}" for i, step in enumerate(procedure.steps, 1))
-        return {"steps": _short_block(text, domain)}
+        return {"steps": short_block(text, domain)}
     shown = procedure.steps[:MAX_STEPS]
-    lines = [f"{i}. {_short(step, STEP_CHARS)}" for i, step in enumerate(shown, 1)]
+    lines = [f"{i}. {short(step, STEP_CHARS)}" for i, step in enumerate(shown, 1)]
     values: dict[str, Any] = {}
     cut = len(procedure.steps) > MAX_STEPS or any(len(s) > STEP_CHARS for s in shown)
     if len(procedure.steps) > MAX_STEPS:
@@ -271,11 +188,11 @@ def _steps(procedure: Procedure, domain: Domain, detail: str | None) -> dict[str
         )
     if cut:
         values["buttons"] = [
-            _button(
+            button(
                 fragment(domain, "utter_fragment_full_steps_button"),
-                procedure,
                 "ask_procedure_steps",
-                "full_steps",
+                procedure_key=procedure.key,
+                detail="full_steps",
             )
         ]
     return {**values, "steps": "\n".join(lines)}
@@ -307,14 +224,14 @@ def attribute_values(
             else unknown,
         }
     if attribute == "documents":
-        return _documents(procedure, domain, detail)
+        return documents_values(procedure, domain, detail)
     if attribute == "fee":
         return _fees(procedure, domain, today)
     if attribute == "duration":
         return _durations(procedure, domain)
     if attribute == "place":
         places = [
-            _short(text, NOTE_CHARS * 2)
+            short(text, NOTE_CHARS * 2)
             for text in (
                 procedure.agency_executing,
                 procedure.agency_competent,
@@ -322,7 +239,7 @@ def attribute_values(
             )
             if text
         ]
-        return {"places": _bullets(list(dict.fromkeys(places)))} if places else None
+        return {"places": bullets(list(dict.fromkeys(places)))} if places else None
     if attribute == "steps":
         return _steps(procedure, domain, detail)
     if attribute == "online":
@@ -341,8 +258,21 @@ def attribute_values(
     if attribute == "requirements":
         if not procedure.requirements:
             return None
-        return {"requirements": _short_block(procedure.requirements, domain)}
+        return {"requirements": short_block(procedure.requirements, domain)}
+    if attribute == "forms":
+        return forms_values(procedure, domain)
+    if attribute == "deadline":
+        deadlines = deadline_sentences(procedure)
+        return {"deadlines": bullets(deadlines)} if deadlines else None
     raise ValueError(f"unknown attribute {attribute!r}")
+
+
+def deadline_sentences(procedure: Procedure) -> list[str]:
+    """The sentences of the conditions that set a time limit for the citizen ("trong thời
+    hạn 02 ngày làm việc kể từ ngày phát hiện"), as written."""
+    text = procedure.requirements or ""
+    found = [s.strip(" -+•*") for s in _SENTENCE.split(text) if _DEADLINE.search(s)]
+    return [short(s, NOTE_CHARS * 3) for s in found if s][:MAX_DOCUMENTS]
 
 
 def answer_response(
@@ -353,7 +283,10 @@ def answer_response(
     values = common_values(procedure, domain)
     if attribute == "online" and procedure.online_level == "khong":
         return "utter_procedure_online_no", values
+    if attribute == "deadline" and not deadline_sentences(procedure):
+        attribute = "requirements"  # no time limit of the citizen's: where one would be
     facts = attribute_values(procedure, attribute, domain, detail)
+    said = "documents" if attribute == "forms" else attribute  # forms: the documents answer
     if facts is None:
-        return f"utter_procedure_{attribute}_unknown", values
-    return f"utter_procedure_{attribute}", {**values, **facts}
+        return f"utter_procedure_{said}_unknown", values
+    return f"utter_procedure_{said}", {**values, **facts}

@@ -15,7 +15,11 @@ _ATTACHMENT_END = re.compile(r"(?: ?\(\d+\))?\.(?:docx?|pdf|xlsx?|rar|zip)$", re
 _FORM_IN_NAME = re.compile(
     r"(?:[Mm]ẫu|[Tt]ờ khai)(?: số)?\s*:?\s*([A-Z]{1,4}\d{1,3}[a-z]?(?:-[A-Z0-9]{1,4})*)(?![\w/])"
 )
-_FORM_NUMBERED = re.compile(r"\b[Mm]ẫu số (\d{1,3}[a-z]?)(?![\w/])")
+# "Mẫu số 03", and the national codes that go on after the number: "Mẫu số 13.MTCN",
+# "mẫu số 02/GTGT", "Mẫu 01/2025/LLTP", "Mẫu 02/TEM" (a sentence's full stop is not one)
+_FORM_NUMBERED = re.compile(
+    r"\b[Mm]ẫu( số)? (\d{1,3}[a-z]?(?:[./-][0-9A-ZĐ][0-9A-Za-zĐđ]{0,9}){0,3})(?![\w/])"
+)
 _FORM_CODE = re.compile(
     r"(?<![A-Z0-9./-])([A-Z]{2,3}\d{1,3}(?:[a-z](?![a-z]))?(?:-[A-Z]{1,3})?)(?![\d/])"
 )
@@ -50,7 +54,7 @@ def form_code(name: str, attachment: str | None) -> str | None:
     if m := _FORM_IN_NAME.search(name):
         return m.group(1)
     if m := _FORM_NUMBERED.search(name):
-        return f"Mẫu số {m.group(1)}"
+        return f"Mẫu{m.group(1) or ''} {m.group(2)}"  # as the source words it
     if attachment:
         if m := _FORM_IN_NAME.search(attachment):
             return m.group(1)
