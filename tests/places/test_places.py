@@ -90,6 +90,10 @@ def test_a_place_elsewhere_is_said_to_be_elsewhere(text: str, province: str) -> 
         "đoàn kết là sức mạnh",  # words that are also names are not places without a cue
         "thống nhất ý kiến với cán bộ",
         "làm căn cước cần giấy tờ gì",
+        # "Lạng Sơn" alone is the province, not the old city
+        "công ty em muốn mở một chi nhánh ở Lạng Sơn",
+        "quán phở nào ngon ở Lạng Sơn",
+        "tỉnh Lạng Sơn có bao nhiêu xã",
         "",
     ],
 )
@@ -127,3 +131,9 @@ def test_units_are_seeded_once_and_contacts_are_kept(engine: Engine) -> None:
         assert seed_units(session) == 0  # idempotent
         known = office(session, tam_thanh)
         assert known is not None and known.phone == "0205 3 870 000" and known.hours is None
+
+
+@pytest.mark.parametrize("text", ["tôi ở thành phố Lạng Sơn", "toi o tp lang son"])
+def test_only_the_city_by_its_name_is_the_old_city(text: str) -> None:
+    place = gazetteer().resolve(text)
+    assert place.status == "ambiguous" and place.old_district is not None

@@ -227,6 +227,10 @@ class Gazetteer:
                 continue
             size, entries = match
             end = start + size
+            if tuple(words[start:end]) == ("lang", "son") and kind != "thanh_pho":
+                # "ở Lạng Sơn" is the province; only "thành phố/TP Lạng Sơn" is the old city
+                i = end
+                continue
             cue = bool(kind) or (start > 0 and words[start - 1] in CUES)
             entries = self._by_accents(self._by_kind(entries, kind), " ".join(raw[start:end]))
             if not (entries and cue):
