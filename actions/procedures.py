@@ -99,8 +99,10 @@ class ActionAnswerProcedure(Action):
             )
             if procedure is None:
                 return [SlotSet("last_attribute", attribute), *place.events]
-            for each in attributes:
+            known = [
                 cls._answer(dispatcher, domain, procedure, each, entity(tracker, "detail"))
+                for each in attributes
+            ]
             if others:  # the best guess was answered: the others are one press away
                 dispatcher.utter_message(
                     response="utter_procedure_others", buttons=procedure_buttons(others, intent)
@@ -110,7 +112,8 @@ class ActionAnswerProcedure(Action):
                 after_place_answer(dispatcher, domain, procedure.levels, place.code)
                 if place.code and not place.events:  # the turn counts for its commune
                     events.append(SlotSet("place_code", place.code))
-            dispatcher.utter_message(response="utter_feedback_prompt")
+            if any(known):  # no "was this helpful?" after an answer that had nothing to give
+                dispatcher.utter_message(response="utter_feedback_prompt")
             return [
                 SlotSet("procedure_key", procedure.key),
                 SlotSet("procedure_name", procedure.name),
@@ -258,11 +261,13 @@ class ActionAnswerProcedure(Action):
         procedure: Procedure,
         attribute: str,
         detail: str | None = None,
-    ) -> None:
+    ) -> bool:
+        """Say ``attribute`` of ``procedure``; whether the record knew it."""
         response, values = answer_response(procedure, attribute, domain, detail)
         dispatcher.utter_message(response=response, **values)
         if response.endswith("_unknown") and procedure.related_codes:
             ActionAnswerProcedure._related(dispatcher, domain, procedure, attribute)
+        return not response.endswith("_unknown")
 
     @staticmethod
     def _related(

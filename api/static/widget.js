@@ -196,6 +196,12 @@
   }
 
   function messageId() { return randomId(); }
+  // "Câu trả lời có hữu ích?" is asked once, by the feedback bar, never also as a bubble
+  function onlyFeedback(buttons) {
+    return Array.isArray(buttons) && buttons.length > 0 && buttons.every(function (b) {
+      return b && typeof b.payload === "string" && b.payload.indexOf("/feedback") === 0;
+    });
+  }
   function later(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
   function post(body, attempt) {
     var controller = new AbortController();
@@ -239,7 +245,7 @@
       if (!messages.length) messages = [{ text: T.offline, buttons: [] }];
       var buttons = [];
       messages.forEach(function (m) {
-        if (m.text) { addMessage("bot", m.text); }
+        if (m.text && !onlyFeedback(m.buttons)) { addMessage("bot", m.text); }
         if (Array.isArray(m.buttons)) buttons = buttons.concat(m.buttons);
         record("bot", m.text, m.buttons);
       });
@@ -293,7 +299,9 @@
   });
 
   if (state.messages.length) {
-    state.messages.forEach(function (m) { addMessage(m.from === "user" ? "user" : "bot", m.text); });
+    state.messages.forEach(function (m) {
+      if (!onlyFeedback(m.buttons)) addMessage(m.from === "user" ? "user" : "bot", m.text);
+    });
     var trailing = [];
     for (var i = state.messages.length - 1; i >= 0 && state.messages[i].from !== "user"; i--) {
       trailing = (state.messages[i].buttons || []).concat(trailing);

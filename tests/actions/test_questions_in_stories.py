@@ -100,3 +100,16 @@ def test_a_story_taken_for_a_contact_request_is_read_again(
     dispatcher.messages.clear()
     ActionContact().run(dispatcher, make_tracker("cho tôi xin số hotline", "ask_contact"), domain)
     assert said(dispatcher) == ["utter_contact"]
+
+
+def test_no_feedback_question_after_an_answer_with_nothing_to_give(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker("lệ phí cải chính thông tin hộ tịch bao nhiêu", "ask_procedure_fee")
+    ActionAnswerProcedure().run(dispatcher, tracker, domain)
+    assert said(dispatcher)[0] == "utter_procedure_fee_unknown"
+    assert "utter_feedback_prompt" not in said(dispatcher)
+    dispatcher.messages.clear()
+    tracker = make_tracker("lệ phí làm hộ chiếu bao nhiêu", "ask_procedure_fee")
+    ActionAnswerProcedure().run(dispatcher, tracker, domain)
+    assert said(dispatcher)[-1] == "utter_feedback_prompt"  # one, after a real answer

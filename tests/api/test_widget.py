@@ -240,6 +240,8 @@ def test_feedback_is_its_own_group_and_the_newest_message_stays_in_view(
         send(page, "le phi lam ho chieu")
         page.locator(".feedback button").first.wait_for()
         assert page.locator(".feedback").inner_text().startswith("Câu trả lời có hữu ích?")
+        # asked once: by the bar, not also as a bubble of the log
+        assert "hữu ích với bạn không" not in page.locator(".log").inner_text()
         assert page.locator(".quick button", has_text="Hữu ích").count() == 0
         newest = page.locator(".msg.bot").last
         log_box = page.locator(".log").bounding_box()
