@@ -79,6 +79,8 @@ def read_place(
         place = g.resolve(latest_text(tracker))
     if place.status == "found" and place.unit is not None:
         events: list[EventType] = [SlotSet("place_code", place.unit.code)]
+        if tracker.get_slot("place_outside"):
+            events.append(SlotSet("place_outside", None))
         explained = list(tracker.get_slot("places_explained") or [])
         old = place.old
         if old and old.code not in explained and old.title.lower() != place.unit.title.lower():
@@ -113,6 +115,7 @@ def read_place(
             )
     elif place.status == "outside" and place.province:
         dispatcher.utter_message(response="utter_place_outside", province=place.province)
+        return PlaceReading(place, known, events=[SlotSet("place_outside", place.province)])
     return PlaceReading(place, known)
 
 
@@ -151,9 +154,11 @@ def after_place_answer(
     domain: DomainDict,
     levels: list[str],
     code: str | None,
+    outside: str | None = None,
 ) -> None:
-    """After "nơi nộp" of a commune-level procedure: the citizen's office, or the question."""
-    if "xa" not in (levels or []):
+    """After "nơi nộp" of a commune-level procedure: the citizen's office, or the question
+    (never to someone who said they live in another province: they were told where to go)."""
+    if "xa" not in (levels or []) or (outside and not code):
         return
     values = office_values(domain, code) if code else None
     if values:

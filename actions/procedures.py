@@ -109,7 +109,8 @@ class ActionAnswerProcedure(Action):
                 )
             events = list(place.events)
             if "place" in attributes:
-                after_place_answer(dispatcher, domain, procedure.levels, place.code)
+                outside = tracker.get_slot("place_outside") or place.place.province
+                after_place_answer(dispatcher, domain, procedure.levels, place.code, outside)
                 if place.code and not place.events:  # the turn counts for its commune
                     events.append(SlotSet("place_code", place.code))
             if any(known):  # no "was this helpful?" after an answer that had nothing to give

@@ -113,3 +113,21 @@ def test_no_feedback_question_after_an_answer_with_nothing_to_give(
     tracker = make_tracker("lệ phí làm hộ chiếu bao nhiêu", "ask_procedure_fee")
     ActionAnswerProcedure().run(dispatcher, tracker, domain)
     assert said(dispatcher)[-1] == "utter_feedback_prompt"  # one, after a real answer
+
+
+def test_no_commune_question_after_the_citizen_said_they_live_elsewhere(
+    actions_db: Engine, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    from actions.rerouting import ActionInformPlace
+
+    events = ActionInformPlace().run(
+        dispatcher, make_tracker("nhà tôi ở Hà Nội", "inform_place"), domain
+    )
+    assert said(dispatcher) == ["utter_place_outside"]
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"place_outside": "Hà Nội"}
+    dispatcher.messages.clear()
+    tracker = make_tracker("đăng ký khai sinh nộp ở đâu", "ask_procedure_place", slots=slots)
+    ActionAnswerProcedure().run(dispatcher, tracker, domain)
+    assert "utter_procedure_place" in said(dispatcher)
+    assert "utter_place_ask" not in said(dispatcher)

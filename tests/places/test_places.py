@@ -137,3 +137,18 @@ def test_units_are_seeded_once_and_contacts_are_kept(engine: Engine) -> None:
 def test_only_the_city_by_its_name_is_the_old_city(text: str) -> None:
     place = gazetteer().resolve(text)
     assert place.status == "ambiguous" and place.old_district is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tôi ở xã Hòa Bình, Hà Nội", "toi o xa hoa binh ha noi", "em ở xã Tân Lập, Thái Nguyên"],
+)
+def test_a_province_named_after_a_commune_decides(text: str) -> None:
+    place = gazetteer().resolve(text)
+    assert place.status == "outside" and place.province in ("Hà Nội", "Thái Nguyên")
+
+
+def test_lang_son_after_a_commune_keeps_the_commune() -> None:
+    place = gazetteer().resolve("em ở phường Tam Thanh, Lạng Sơn")
+    assert place.status == "found" and place.unit is not None
+    assert place.unit.title == "Phường Tam Thanh"

@@ -178,6 +178,10 @@ class Gazetteer:
         if not mentions:
             return NOWHERE
         local = [m for m in mentions if m.units or m.olds or m.districts]
+        last = mentions[-1]
+        if local and last.elsewhere and not (last.units or last.olds or last.districts):
+            # the province named last decides ("tôi ở xã Hòa Bình, Hà Nội")
+            return Place("outside", province=last.elsewhere[0], mention=last.text)
         if not local:
             return Place("outside", province=mentions[-1].elsewhere[0], mention=mentions[-1].text)
         communes = [m for m in local if m.units or m.olds]
@@ -218,7 +222,7 @@ class Gazetteer:
 
     def _mentions(self, words: list[str], raw: list[str]) -> list[_Mention]:
         found: list[_Mention] = []
-        i = 0
+        i = last_end = 0
         while i < len(words):
             kind, start = self._type_word(words, i)
             match = self._name_at(words, start)
@@ -232,8 +236,14 @@ class Gazetteer:
                 i = end
                 continue
             cue = bool(kind) or (start > 0 and words[start - 1] in CUES)
+            # "xã Hòa Bình, Hà Nội": a province right after a commune is its address's end
+            chained = (
+                bool(found)
+                and start - last_end <= 2
+                and all(level == "elsewhere" for level, _ in entries)
+            )
             entries = self._by_accents(self._by_kind(entries, kind), " ".join(raw[start:end]))
-            if not (entries and cue):
+            if not (entries and (cue or chained)):
                 i += 1
                 continue
 
@@ -251,7 +261,7 @@ class Gazetteer:
                     typed=bool(kind),
                 )
             )
-            i = end
+            i = last_end = end
         return found
 
     def _type_word(self, words: list[str], i: int) -> tuple[str | None, int]:
