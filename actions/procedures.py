@@ -66,12 +66,10 @@ class ActionAnswerProcedure(Action):
     ) -> list[EventType]:
         """The answer (:func:`answer_procedure`)."""
         intent = latest_intent(tracker)
-        # the question words of the last clause decide over the intent model, which reads
-        # the whole story; a button (no text) or a bare name keeps the intent's attribute
+        # the question words decide over the intent; a button or a bare name keeps the intent's
         asked = asked_attributes(latest_text(tracker))
-        attributes = asked or [
-            ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute") or "overview"
-        ]
+        attributes = asked or [ATTRIBUTES.get(intent) or tracker.get_slot("last_attribute")]
+        attributes = [a or "overview" for a in attributes]
         attribute = attributes[0]
         intent = INTENT_OF.get(attribute, intent)
         # where the citizen lives, when this message says it (old names said once)
