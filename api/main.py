@@ -39,7 +39,7 @@ from bot.zalo import build_bridge as build_zalo_bridge
 from edge.engine_client import RasaClient
 from edge.handoffs import HandoffDesk
 from edge.pipeline import Edge
-from edge.shared import SeenIds, limiter
+from edge.shared import limiter
 from trolyao import __version__
 from trolyao.db import get_engine
 from trolyao.kb.search import ProcedureSearch
@@ -61,7 +61,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # sign-in fails closed: with Redis unreachable, guesses wait rather than go unlimited
         app.state.login_limiter = limiter(app.state.edge.redis, "login", 30, 60.0, fail_closed=True)
         app.state.telegram = None
-        app.state.telegram_seen = SeenIds(app.state.edge.redis, "telegram")
         app.state.zalo = None
         app.state.zalo_tasks = set()
         if settings.zalo_app_id and settings.zalo_oa_secret_key:

@@ -16,16 +16,26 @@ import httpx
 
 from bench.chat import percentile, wait_for
 from bench.peers.telegram import TOKEN, FakeTelegram, message_update
+from trolyao import migrate
 from trolyao.runtime.local import free_port
 
 
 def run_webhook_benchmark(updates: int, concurrency: int, output: Path) -> dict[str, Any]:
     """POST ``updates`` Telegram updates (each twice) to the API's webhook and time the acks."""
 
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # a fresh database: the redelivery memory (channel_deliveries) of an earlier run would
+    # take this run's update ids for redeliveries
+    database = output.parent / "webhook.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    url_db = f"sqlite:///{database}"
+    migrate.upgrade(url_db)
     fake = FakeTelegram().start()
     port = free_port()
     env = {
         **os.environ,
+        "DATABASE_URL": url_db,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_MODE": "webhook",
         "TELEGRAM_WEBHOOK_SECRET": "bench-secret-of-the-telegram-webhook-0123456789",
@@ -34,7 +44,6 @@ def run_webhook_benchmark(updates: int, concurrency: int, output: Path) -> dict[
         # the engine is not running: each update is answered "try again", fast
         "RASA_URL": f"http://127.0.0.1:{free_port()}",
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
     log = (output.parent / "webhook-api.log").open("wb")
     api = subprocess.Popen(
         [str(Path(sys.executable).parent / "trolyao"), "api", "--port", str(port)],

@@ -34,6 +34,7 @@ from trolyao.settings import Settings
 log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+CHANNEL = "telegram"
 DELETE_COMMAND = "xoadulieu"
 COMMAND_PAYLOADS = {"start": "/greet", "help": "/help", DELETE_COMMAND: "/request_data_deletion"}
 
@@ -106,7 +107,7 @@ class TelegramBridge:
             return
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         result = await self.edge.handle(
-            channel="telegram",
+            channel=CHANNEL,
             sender=sender_id(user.id, self.secret),
             text=text,
             reply_to=str(chat.id),

@@ -2,7 +2,6 @@
 is set, in this process's memory otherwise (one API process: ``make run``).
 
 - rate limits (per sender, per client address, sign-in attempts): a sliding window;
-- seen ids (Telegram's redelivered updates): a message is answered once;
 - button payloads (Telegram's 64-byte callback data): a short key for each payload;
 - answered message ids (the web chat's retries): the first answer, never a second turn.
 
@@ -10,6 +9,10 @@ Redis is an optimisation of correctness across replicas, never a reason to lose 
 citizen's message: when Redis cannot be reached, limits let the message through, an id
 counts as new, a payload key falls back to this process's memory, and each is logged.
 redis-py reconnects by itself once Redis is back.
+
+Not here: the messengers' redelivered webhooks (Telegram's ``update_id``, Zalo's
+``msg_id``) are remembered in the database (:func:`trolyao.deliveries.first_delivery`),
+which every deployment has, Redis or not.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ log = logging.getLogger(__name__)
 
 PREFIX = "trolyao:"
 PAYLOAD_TTL = 30 * 86400  # a button may be pressed weeks after it was sent
-SEEN_TTL = 86400  # Telegram retries an update for at most a day
 
 # A sliding window in one round trip: drop the old hits, count, add this one if allowed.
 _WINDOW = """
@@ -90,35 +92,6 @@ class RedisLimiter:
             log.warning("rate limit %s not applied, Redis unreachable: %s", self.name, exc)
             return 0.0
         return float(wait)
-
-
-class SeenIds:
-    """Ids already handled (Telegram updates): ``first_time`` is true once per id."""
-
-    def __init__(self, client: Any | None, name: str, size: int = 10_000) -> None:
-        self.client = client
-        self.name = name
-        self.size = size
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def _remember(self, key: str) -> bool:
-        if key in self._ids:
-            return False
-        self._ids[key] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
-
-    async def first_time(self, value: object) -> bool:
-        """Record ``value``; return whether it was new (across replicas with Redis)."""
-        key = str(value)
-        if self.client is not None:
-            try:
-                name = f"{PREFIX}seen:{self.name}:{key}"
-                return bool(await self.client.set(name, 1, nx=True, ex=SEEN_TTL))
-            except Exception as exc:
-                log.warning("seen ids in memory, Redis unreachable: %s", exc)
-        return self._remember(key)
 
 
 class Payloads:

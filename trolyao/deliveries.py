@@ -2,6 +2,14 @@
 deliveries already received (a messenger redelivers a webhook it thinks was lost) and the
 rotating tokens of a channel's API (Zalo's refresh token changes at every refresh).
 
+Redelivery memory, one mechanism for every channel (Telegram's ``update_id``, Zalo's
+``msg_id``): :func:`first_delivery` inserts a row keyed by (channel, delivery id) into
+``channel_deliveries``; the primary key makes the INSERT of a delivery already received
+fail, on SQLite and PostgreSQL alike, so exactly one of several API replicas (or a replica
+after a restart) takes a delivery in. The database is always there (``make run`` has no
+Redis); the worker forgets rows older than :data:`DELIVERY_MEMORY`
+(:func:`forget_deliveries`).
+
 Tokens at rest are encrypted (Fernet: AES-128-CBC with HMAC-SHA256) with a key from the
 environment, ``CHANNEL_TOKEN_KEY`` (any secret of 32+ characters; ``make run`` generates one
 into ``var/secrets.env``). Rotation: set the new key as ``CHANNEL_TOKEN_KEY`` and the old one
@@ -22,7 +30,7 @@ import datetime as dt
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import DateTime, String, Text, delete, or_, update
+from sqlalchemy import DateTime, Engine, String, Text, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -31,6 +39,9 @@ from trolyao.schema import Base, utcnow
 
 #: Encrypted values start with this (a plain token from before encryption does not).
 ENCRYPTED = "enc:v1:"
+#: How long a delivery is remembered: Telegram keeps retrying an update for up to a day,
+#: Zalo for minutes; the worker's hourly purge keeps each row at least this long.
+DELIVERY_MEMORY = dt.timedelta(days=1)
 #: How long one replica may hold the refresh lease before another may take it over.
 REFRESH_LEASE = dt.timedelta(seconds=30)
 
@@ -95,11 +106,17 @@ class TokenCipher:
             ) from exc
 
 
-def first_delivery(session: Session, channel: str, delivery_id: str) -> bool:
-    """Record a delivery; ``False`` when it was received before (by any process).
+def first_delivery(session: Session | Engine, channel: str, delivery_id: str) -> bool:
+    """Record a delivery of ``channel``; ``False`` when it was received before (by this or
+    any other process, before a restart too). Blocking: call it from a worker thread in
+    async code (``asyncio.to_thread``).
 
-    Commits: the record must be visible to every other process at once.
+    ``session`` may be an engine (a short session of its own is used). Commits: the
+    record must be visible to every other process at once.
     """
+    if isinstance(session, Engine):
+        with Session(session) as own:
+            return first_delivery(own, channel, delivery_id)
     session.add(Delivery(channel=channel, delivery_id=delivery_id[:128], received_at=utcnow()))
     try:
         session.commit()
@@ -109,7 +126,7 @@ def first_delivery(session: Session, channel: str, delivery_id: str) -> bool:
     return True
 
 
-def forget_deliveries(session: Session, older_than: dt.timedelta) -> int:
+def forget_deliveries(session: Session, older_than: dt.timedelta = DELIVERY_MEMORY) -> int:
     """Drop the memory of deliveries older than ``older_than`` (messengers stop retrying)."""
     result = session.execute(delete(Delivery).where(Delivery.received_at < utcnow() - older_than))
     return int(getattr(result, "rowcount", 0) or 0)

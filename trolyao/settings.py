@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None,
-        description="redis://host:port/db: the edge's rate limits, redelivery memory, button"
-        " payloads and answered message ids, shared by API replicas; unset: in memory",
+        description="redis://host:port/db: the edge's rate limits, button payloads and"
+        " answered message ids, shared by API replicas; unset: in memory",
     )
     event_broker_url: str = Field(
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_events.db'}",

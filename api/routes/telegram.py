@@ -1,7 +1,11 @@
-"""Telegram's webhook, mounted in the API for production."""
+"""Telegram's webhook, mounted in the API for production: secret token checked,
+acknowledged at once, processed asynchronously, a redelivered ``update_id`` dropped
+(:func:`trolyao.deliveries.first_delivery`, as Zalo's: remembered in the database, so
+across restarts and API processes; the worker forgets them after a day)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from typing import Any
@@ -10,6 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from telegram import Update
 
+from bot.telegram import CHANNEL
+from trolyao.deliveries import first_delivery
 from trolyao.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +37,9 @@ async def webhook(request: Request) -> JSONResponse:
         update_id = int(data["update_id"])
     except (ValueError, KeyError, TypeError):
         return JSONResponse({"detail": "Not a Telegram update."}, status_code=400)
-    if not await request.app.state.telegram_seen.first_time(update_id):
+    if not await asyncio.to_thread(
+        first_delivery, request.app.state.engine, CHANNEL, str(update_id)
+    ):
         return JSONResponse({"ok": True, "duplicate": True})
     await application.update_queue.put(Update.de_json(data, application.bot))
     return JSONResponse({"ok": True})

@@ -1,8 +1,9 @@
 """Zalo's webhook, served by the API when the OA is configured (ZALO_APP_ID and
 ZALO_OA_SECRET_KEY): signature checked, acknowledged at once, processed after the answer,
 an event whose signed timestamp is more than 5 minutes off refused (a replay), a
-redelivered ``msg_id`` dropped (remembered in the database, so across restarts and API
-processes; the worker forgets them after a day)."""
+redelivered ``msg_id`` dropped (:func:`trolyao.deliveries.first_delivery`, as Telegram's:
+remembered in the database, so across restarts and API processes; the worker forgets them
+after a day)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from bot.zalo import CHANNEL, ZaloBridge, signature_ok
 from trolyao.deliveries import first_delivery
@@ -57,7 +56,7 @@ async def webhook(request: Request) -> JSONResponse:
         else None
     )
     if message_id and not await asyncio.to_thread(
-        _first_delivery, request.app.state.engine, str(message_id)
+        first_delivery, request.app.state.engine, CHANNEL, str(message_id)
     ):
         return JSONResponse({"ok": True, "duplicate": True})
     # Answered after the acknowledgement, apart from this request and its connection.
@@ -79,8 +78,3 @@ def _recent(timestamp: str, now: float | None = None) -> bool:
     except ValueError:
         return False
     return abs((time.time() if now is None else now) - sent) <= WINDOW_SECONDS
-
-
-def _first_delivery(engine: Engine, message_id: str) -> bool:
-    with Session(engine) as session:
-        return first_delivery(session, CHANNEL, message_id)

@@ -1,13 +1,15 @@
 """A local fake of the Zalo OA Open API (v3 messages, v4 token refresh), on loopback.
 
 It keeps what it was sent, accepts only the access tokens it issued, answers error -216
-(token expired) to any other, and issues a new pair on a valid refresh.
+(token expired) to any other, and issues a new pair on a valid refresh (after
+``refresh_delay`` seconds: Zalo takes its time, and another replica may arrive meanwhile).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,7 +20,10 @@ TOKEN_EXPIRED = -216
 class FakeZalo:
     """The fake server and what it saw."""
 
-    def __init__(self, access: str = "access-1", refresh: str = "refresh-1") -> None:
+    def __init__(
+        self, access: str = "access-1", refresh: str = "refresh-1", refresh_delay: float = 0.0
+    ) -> None:
+        self.refresh_delay = refresh_delay
         self.valid_access = {access}
         self.valid_refresh = {refresh}
         self.sent: list[dict[str, Any]] = []
@@ -38,6 +43,7 @@ class FakeZalo:
                 elif self.path == "/v4/oa/access_token":
                     form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                     result = fake.refresh(form, self.headers.get("secret_key", ""))
+                    time.sleep(fake.refresh_delay)
                 else:
                     result = {"error": -1, "message": "unknown path"}
                 body = json.dumps(result).encode()

@@ -4,12 +4,13 @@ rotation, and refreshed by one replica at a time (the refresh token is single-us
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bench.peers.zalo import FakeZalo
 from bot.zalo import StoredTokens, Tokens, ZaloApi
 from trolyao.deliveries import (
     ChannelTokens,
@@ -22,6 +23,14 @@ from trolyao.settings import Settings
 
 KEY = "channel-token-key-" + "x" * 20
 NEW_KEY = "channel-token-key-" + "y" * 20
+
+
+@pytest.fixture
+def zalo() -> Iterator[FakeZalo]:
+    """Zalo's API; a refresh takes half a second: the other replica arrives meanwhile."""
+    fake = FakeZalo(access="a0", refresh="r0", refresh_delay=0.5).start()
+    yield fake
+    fake.stop()
 
 
 def test_tokens_are_encrypted_at_rest_and_survive_a_key_rotation(engine: Engine) -> None:
@@ -57,28 +66,21 @@ def test_no_key_no_tokens_kept() -> None:
         TokenCipher("short")
 
 
-def test_two_replicas_refreshing_at_once_spend_the_refresh_token_once(engine: Engine) -> None:
-    refreshes: list[str] = []
-
-    async def oauth(request: httpx.Request) -> httpx.Response:
-        form = dict(x.split("=", 1) for x in request.content.decode().split("&"))
-        refreshes.append(form["refresh_token"])
-        await asyncio.sleep(0.5)  # Zalo takes its time: the other replica arrives meanwhile
-        n = len(refreshes)
-        return httpx.Response(200, json={"access_token": f"a{n}", "refresh_token": f"r{n}"})
-
-    settings = Settings(zalo_app_id="1", zalo_app_secret="s", channel_token_key=KEY)
+def test_two_replicas_refreshing_at_once_spend_the_refresh_token_once(
+    engine: Engine, zalo: FakeZalo
+) -> None:
+    settings = Settings(
+        zalo_app_id="1",
+        zalo_app_secret="s",
+        channel_token_key=KEY,
+        zalo_oauth_base_url=zalo.base_url,
+    )
     first = StoredTokens(engine, TokenCipher(KEY))
     first.save(Tokens("a0", "r0"))
 
     async def both() -> tuple[Tokens, Tokens]:
         replicas = [
-            ZaloApi(
-                settings,
-                Tokens("a0", "r0"),
-                StoredTokens(engine, TokenCipher(KEY)),
-                httpx.MockTransport(oauth),
-            )
+            ZaloApi(settings, Tokens("a0", "r0"), StoredTokens(engine, TokenCipher(KEY)))
             for _ in range(2)
         ]
         await asyncio.gather(*(r.refresh() for r in replicas))
@@ -87,6 +89,6 @@ def test_two_replicas_refreshing_at_once_spend_the_refresh_token_once(engine: En
         return replicas[0].tokens, replicas[1].tokens
 
     one, two = asyncio.run(both())
-    assert refreshes == ["r0"]  # spent once
-    assert one == two == Tokens("a1", "r1")
-    assert first.load() == Tokens("a1", "r1")
+    assert [r["refresh_token"] for r in zalo.refreshes] == ["r0"]  # spent once
+    assert one == two == Tokens("access-2", "refresh-2")
+    assert first.load() == Tokens("access-2", "refresh-2")

@@ -10,15 +10,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bench.peers.telegram import FakeTelegram
-from edge.engine_client import RasaClient
 from edge.handoffs import CONTACT_GIVEN, HandoffDesk
 from edge.pipeline import Edge
+from tests.support.engine import FakeEngine
 from tests.support.staff import bearer, staff_client
 from trolyao.audit import AuditEntry
 from trolyao.handoffs import Handoff, open_case, purge_closed
@@ -39,26 +38,14 @@ CONTRACT_KEYS = {
 }
 
 
-class Engine_:
-    """The engine as the edge sees it: records what it is sent."""
-
-    def __init__(self) -> None:
-        self.received: list[str] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.received.append(json.loads(request.content)["message"])
-        return httpx.Response(200, json=[{"text": "ok"}])
-
-
-def edge_on(engine: Engine, stand_in: Engine_) -> Edge:
-    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(stand_in))
-    return Edge(Settings(chat_rate_per_session=100), client, HandoffDesk(engine))
+def edge_on(engine: Engine, stand_in: FakeEngine) -> Edge:
+    return Edge(Settings(chat_rate_per_session=100), stand_in.client(), HandoffDesk(engine))
 
 
 def test_the_contact_stays_at_the_edge_and_the_engine_hears_it_was_given(
     engine: Engine,
 ) -> None:
-    stand_in = Engine_()
+    stand_in = FakeEngine(replies=[{"text": "ok"}])
     edge = edge_on(engine, stand_in)
     with Session(engine) as session, session.begin():
         open_case(session, "tg-abc", "telegram")
@@ -75,8 +62,8 @@ def test_the_contact_stays_at_the_edge_and_the_engine_hears_it_was_given(
         await edge.aclose()
 
     asyncio.run(talk())
-    assert stand_in.received == [CONTACT_GIVEN, "số em [SĐT]"]
-    assert not any("0912" in m or "0987" in m for m in stand_in.received)
+    assert stand_in.messages == [CONTACT_GIVEN, "số em [SĐT]"]
+    assert not any("0912" in m or "0987" in m for m in stand_in.messages)
     with Session(engine) as session:
         (case,) = session.scalars(select(Handoff)).all()
         assert case.contact == "0912 345 678" and case.stage == "done"

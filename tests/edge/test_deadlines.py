@@ -4,42 +4,29 @@ whole reply, and a retry that carries the same message id never makes a second t
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from typing import Any
 
-import httpx
-
-from edge.engine_client import RasaClient
 from edge.pipeline import Edge
+from tests.support.engine import FakeEngine
 from trolyao.replies import edge_reply
 from trolyao.settings import Settings
 
 ANSWER = [{"text": "Lệ phí: 7.000 đồng"}]
 
 
-class SlowEngine:
+def slow_engine(delay: float) -> FakeEngine:
     """An engine (its action server, really) that takes ``delay`` seconds per turn."""
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self.turns: list[dict[str, Any]] = []
-
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.turns.append(json.loads(request.content))
-        await asyncio.sleep(self.delay)
-        return httpx.Response(200, json=ANSWER)
+    return FakeEngine(replies=ANSWER, delay=delay)
 
 
-def make_edge(engine: SlowEngine, deadline: float) -> Edge:
+def make_edge(engine: FakeEngine, deadline: float) -> Edge:
     settings = Settings(engine_timeout_seconds=deadline, chat_rate_per_session=100)
-    transport = httpx.MockTransport(engine)
-    return Edge(settings, RasaClient(base_url="http://engine.test", transport=transport))
+    return Edge(settings, engine.client())
 
 
 def test_the_citizen_waits_no_longer_than_the_deadline() -> None:
     async def scenario() -> tuple[float, str]:
-        edge = make_edge(SlowEngine(5.0), deadline=0.3)
+        edge = make_edge(slow_engine(5.0), deadline=0.3)
         started = time.monotonic()
         result = await edge.handle(channel="web", sender="web-s1", text="lệ phí tạm trú")
         await edge.aclose()
@@ -52,7 +39,7 @@ def test_the_citizen_waits_no_longer_than_the_deadline() -> None:
 
 def test_a_retry_with_the_same_message_id_makes_no_second_turn() -> None:
     async def scenario() -> tuple[list[str], int, list[str]]:
-        engine = SlowEngine(0.45)
+        engine = slow_engine(0.45)
         edge = make_edge(engine, deadline=0.3)
         ask = {"channel": "web", "sender": "web-s2", "text": "lệ phí tạm trú"}
         first = await edge.handle(**ask, message_id="m-1")  # gives up at 0.3 s
@@ -63,7 +50,7 @@ def test_a_retry_with_the_same_message_id_makes_no_second_turn() -> None:
         await edge.aclose()
         outcomes = [first.outcome, retry.outcome, again.outcome]
         texts = [r.replies[0].text for r in (first, retry, again, other)]
-        return outcomes, len(engine.turns), texts
+        return outcomes, len(engine.received), texts
 
     outcomes, turns, texts = asyncio.run(scenario())
     assert outcomes == ["unavailable", "answered", "answered"]
@@ -74,12 +61,12 @@ def test_a_retry_with_the_same_message_id_makes_no_second_turn() -> None:
 
 def test_without_a_message_id_each_message_is_its_own_turn() -> None:
     async def scenario() -> int:
-        engine = SlowEngine(0.0)
+        engine = slow_engine(0.0)
         edge = make_edge(engine, deadline=2.0)
         for _ in range(2):
             await edge.handle(channel="web", sender="web-s3", text="lệ phí tạm trú")
         await edge.aclose()
-        return len(engine.turns)
+        return len(engine.received)
 
     assert asyncio.run(scenario()) == 2
 
@@ -90,13 +77,13 @@ def test_the_chat_api_takes_a_message_id_and_checks_its_shape() -> None:
     from api.main import create_app
     from trolyao.db import make_engine
 
-    engine = SlowEngine(0.0)
+    engine = slow_engine(0.0)
     app = create_app(make_engine("sqlite://"))
     with TestClient(app) as client:
         app.state.edge = make_edge(engine, deadline=2.0)
         body = {"session_id": "sess-0001", "text": "lệ phí", "message_id": "abc-1"}
         assert client.post("/api/chat/messages", json=body).status_code == 200
         assert client.post("/api/chat/messages", json=body).status_code == 200
-        assert len(engine.turns) == 1
+        assert len(engine.received) == 1
         bad = client.post("/api/chat/messages", json={**body, "message_id": "x y"})
         assert bad.status_code == 422

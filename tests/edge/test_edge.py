@@ -4,54 +4,27 @@ ever sees redacted text (web chat and Telegram adapters against a local stand-in
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api.main import create_app
 from bot.telegram import TelegramBridge
-from edge.engine_client import EngineUnavailable, RasaClient
+from edge.engine_client import EngineUnavailable
 from edge.pipeline import Edge
+from tests.support.engine import ANSWER, FakeEngine
 from trolyao.replies import edge_reply
 from trolyao.settings import Settings
-
-ANSWER = [
-    {
-        "text": "Hộ chiếu: lệ phí 200.000 đồng",
-        "buttons": [{"title": "Nộp ở đâu", "payload": "/ask_procedure_place"}],
-    }
-]
-
-
-@dataclass
-class StandInEngine:
-    """Rasa's REST channel as the edge sees it: records what it receives."""
-
-    mode: str = "answer"  # answer | silent | error | garbage
-    received: list[dict[str, Any]] = field(default_factory=list)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.received.append(json.loads(request.content))
-        if self.mode == "error":
-            return httpx.Response(500, text="boom")
-        if self.mode == "garbage":
-            return httpx.Response(200, text="<html>not json</html>")
-        return httpx.Response(200, json=[] if self.mode == "silent" else ANSWER)
-
 
 SETTINGS = Settings(chat_max_chars=50, chat_rate_per_session=3, chat_rate_per_ip=100)
 
 
-def make_edge(engine: StandInEngine) -> Edge:
-    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
-    return Edge(SETTINGS, client)
+def make_edge(engine: FakeEngine) -> Edge:
+    return Edge(SETTINGS, engine.client())
 
 
 class WebChat:
@@ -59,7 +32,7 @@ class WebChat:
 
     name = "web"
 
-    def __init__(self, client: TestClient, engine: StandInEngine) -> None:
+    def __init__(self, client: TestClient, engine: FakeEngine) -> None:
         self.client = client
         client.app.state.edge = make_edge(engine)  # type: ignore[attr-defined]
 
@@ -76,7 +49,7 @@ class Telegram:
 
     name = "telegram"
 
-    def __init__(self, engine: StandInEngine) -> None:
+    def __init__(self, engine: FakeEngine) -> None:
         self.bridge = TelegramBridge(
             Settings(telegram_bot_token="123:abc", chat_rate_per_session=3, chat_max_chars=50),
             make_edge(engine),
@@ -114,7 +87,7 @@ def web_client(seeded_engine: Engine) -> Iterator[TestClient]:
 
 @pytest.fixture(params=["web", "telegram"])
 def channel(request: pytest.FixtureRequest, web_client: TestClient) -> Iterator[Any]:
-    engine = StandInEngine()
+    engine = FakeEngine()
     adapter = WebChat(web_client, engine) if request.param == "web" else Telegram(engine)
     adapter.engine = engine
     yield adapter
@@ -154,7 +127,7 @@ def test_a_broken_engine_gets_the_same_polite_text(channel: Any, mode: str) -> N
 
 
 def test_the_web_chat_says_each_refusal_in_http(web_client: TestClient) -> None:
-    WebChat(web_client, StandInEngine())
+    WebChat(web_client, FakeEngine())
     post = web_client.post
     assert (
         post("/api/chat/messages", json={"session_id": "web-http-001", "text": " "}).status_code
@@ -174,60 +147,43 @@ def test_a_lost_replica_is_retried_with_the_same_id() -> None:
     sent again, marked as a retry with the same id (the engine answers a retry from its
     tracker when the turn was applied). Right after the death the balancer may still pick
     the dead replica, so a second loss is retried once more; a third is not."""
-    calls: list[dict[str, Any]] = []
-    script = iter([httpx.Response(502), "dropped", httpx.Response(200, json=ANSWER)])
-
-    def engine(request: httpx.Request) -> httpx.Response:
-        calls.append(json.loads(request.content))
-        step = next(script)
-        if step == "dropped":  # the balancer's connection died with the replica
-            raise httpx.RemoteProtocolError("Server disconnected", request=request)
-        assert isinstance(step, httpx.Response)
-        return step
+    # 502 from the balancer, then the balancer's connection dies with the replica
+    engine = FakeEngine(script=[502, "dropped"])
 
     async def scenario() -> None:
-        client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
+        client = engine.client()
         try:
             assert await client.send("web-x", "hộ chiếu", "web", "m-7") == ANSWER
         finally:
             await client.aclose()
 
     asyncio.run(scenario())
+    calls = engine.received
     assert [c["metadata"].get("retry") for c in calls] == [None, True, True]
     assert {c["metadata"]["message_id"] for c in calls} == {"m-7"}
 
-    def broken(request: httpx.Request) -> httpx.Response:
-        calls.append(json.loads(request.content))
-        raise httpx.ConnectError("refused", request=request)
+    broken = FakeEngine(mode="refused")
 
     async def twice() -> None:
-        client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(broken))
+        client = broken.client()
         try:
             with pytest.raises(EngineUnavailable):
                 await client.send("web-y", "hộ chiếu", "web")
         finally:
             await client.aclose()
 
-    calls.clear()
     asyncio.run(twice())
-    assert len(calls) == 3  # tried twice more, then the citizen gets the polite reply
+    assert len(broken.received) == 3  # tried twice more, then the citizen gets the polite reply
 
 
 def test_a_message_whose_replica_died_waits_for_the_other_one() -> None:
     """The first replica died (502), the other is slow: past the usual deadline the
     citizen still gets the real answer rather than "try again"."""
-    script = iter(["lost", "slow"])
-
-    async def engine(request: httpx.Request) -> httpx.Response:
-        if next(script) == "lost":
-            return httpx.Response(502)
-        await asyncio.sleep(0.3)
-        return httpx.Response(200, json=ANSWER)
+    engine = FakeEngine(script=[502], delay=0.3)  # lost, then slow
 
     async def scenario() -> Any:
         settings = Settings(engine_timeout_seconds=0.2)
-        client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
-        edge = Edge(settings, client)
+        edge = Edge(settings, engine.client())
         try:
             return await edge.handle(channel="web", sender="web-f", text="hộ chiếu")
         finally:
@@ -240,9 +196,8 @@ def test_a_message_whose_replica_died_waits_for_the_other_one() -> None:
 def test_receipt_codes_tried_from_one_address_are_limited() -> None:
     from edge.pipeline import LOOKUPS_PER_10_MINUTES
 
-    engine = StandInEngine()
-    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
-    edge = Edge(Settings(chat_rate_per_session=1000, chat_rate_per_ip=1000), client)
+    engine = FakeEngine()
+    edge = Edge(Settings(chat_rate_per_session=1000, chat_rate_per_ip=1000), engine.client())
 
     async def run() -> list[str]:
         outcomes = []

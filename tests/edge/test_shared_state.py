@@ -1,24 +1,21 @@
 """The edge's state shared by API replicas through a real Redis (a server of the test's
 own, so that it can be restarted): rate limits counted once across replicas, a retried
-message id answered once wherever it lands, Telegram's redeliveries and button payloads
-known to every replica, and nothing lost while Redis restarts."""
+message id answered once wherever it lands, button payloads known to every replica, and
+nothing lost while Redis restarts. (The messengers' redeliveries are remembered in the
+database: tests/bot/test_redelivery.py.)"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
-from edge.engine_client import RasaClient
 from edge.pipeline import Edge
-from edge.shared import Payloads, SeenIds, redis_client
+from edge.shared import Payloads, redis_client
+from tests.support.engine import FakeEngine
 from tests.support.services import RedisServer
 from trolyao.settings import Settings
 
@@ -36,30 +33,18 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server.stop()
 
 
-@dataclass
-class Engine:
-    """The engine as the edge sees it: counts the turns it is sent."""
-
-    received: list[dict[str, Any]] = field(default_factory=list)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.received.append(json.loads(request.content))
-        return httpx.Response(200, json=ANSWER)
-
-
-def replica(url: str, engine: Engine, **limits: int) -> Edge:
+def replica(url: str, engine: FakeEngine, **limits: int) -> Edge:
     settings = Settings(
         redis_url=url,
         chat_rate_per_session=limits.get("per_session", 3),
         chat_rate_per_ip=limits.get("per_ip", 100),
     )
-    client = RasaClient(base_url="http://engine.test", transport=httpx.MockTransport(engine))
-    return Edge(settings, client)
+    return Edge(settings, engine.client())
 
 
 def test_limits_and_retries_hold_across_two_replicas(redis_server: RedisServer) -> None:
     async def scenario() -> None:
-        engine = Engine()
+        engine = FakeEngine(replies=ANSWER)
         one, two = replica(redis_server.url, engine), replica(redis_server.url, engine)
         try:
             outcomes = []
@@ -84,14 +69,10 @@ def test_limits_and_retries_hold_across_two_replicas(redis_server: RedisServer) 
     asyncio.run(scenario())
 
 
-def test_redeliveries_and_button_payloads_are_known_to_every_replica(
-    redis_server: RedisServer,
-) -> None:
+def test_button_payloads_are_known_to_every_replica(redis_server: RedisServer) -> None:
     async def scenario() -> None:
         a, b = redis_client(redis_server.url), redis_client(redis_server.url)
         try:
-            assert await SeenIds(a, "telegram").first_time(4242) is True
-            assert await SeenIds(b, "telegram").first_time(4242) is False  # redelivered
             key = await Payloads(a).key_for('/ask_procedure_fee{"procedure_key": "1.001193"}')
             assert await Payloads(b).payload_for(key) == (
                 '/ask_procedure_fee{"procedure_key": "1.001193"}'
@@ -105,7 +86,7 @@ def test_redeliveries_and_button_payloads_are_known_to_every_replica(
 
 def test_nothing_is_lost_while_redis_restarts(redis_server: RedisServer) -> None:
     async def scenario() -> None:
-        engine = Engine()
+        engine = FakeEngine(replies=ANSWER)
         edge = replica(redis_server.url, engine, per_session=2)
         try:
             for _ in range(2):

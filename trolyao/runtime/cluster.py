@@ -8,8 +8,8 @@ PostgreSQL, Redis and RabbitMQ.
 
     engines: PostgreSQL tracker store, Redis lock store (one conversation in order across
     replicas), RabbitMQ event broker → the worker → analytics (PostgreSQL)
-    API replicas: the same PostgreSQL database; rate limits, redelivery memory, button
-    payloads and answered message ids in Redis (REDIS_URL)
+    API replicas: the same PostgreSQL database (the channels' redelivery memory too);
+    rate limits, button payloads and answered message ids in Redis (REDIS_URL)
 
 Why HAProxy (Debian's package) and not nginx: open-source HAProxy checks each replica
 actively (``option httpchk``) and takes a dead one out within a second, and it retries a

@@ -1,5 +1,5 @@
 """Background jobs run by ``trolyao worker``: usage ingestion, data deletion requests, and the
-retention purges (old usage events, closed hand-offs)."""
+retention purges (old usage events, closed hand-offs, the channels' redelivery memory)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,12 @@ from trolyao.analytics.ingest import AmqpIngester, Ingester
 from trolyao.analytics.retention import purge
 from trolyao.db import get_engine, make_engine
 from trolyao.deletion import process_deletions
-from trolyao.deliveries import forget_deliveries
+from trolyao.deliveries import DELIVERY_MEMORY, forget_deliveries
 from trolyao.handoffs import purge_closed
 from trolyao.settings import get_settings
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
-DELIVERY_MEMORY = dt.timedelta(days=1)
 
 
 def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
@@ -70,7 +69,7 @@ def run_worker(*, interval: float = 2.0, once: bool = False) -> None:
                 purge(app_engine, broker_engine, keep=retention)
                 with Session(app_engine) as session, session.begin():
                     purge_closed(session, settings.handoff_retention_days)
-                    # messengers stop redelivering within minutes; a day is plenty
+                    # every channel's redelivery memory (Telegram retries for up to a day)
                     forget_deliveries(session, DELIVERY_MEMORY)
                 last_purge = time.monotonic()
             except Exception:  # retried at the next tick
